@@ -1,0 +1,147 @@
+"""Settings for the sgID relying party: one file, driven by the environment.
+
+Every value comes from an environment variable (django-environ). A `.env` file beside
+`manage.py` is read when present; the real environment wins over it. `.env.example`
+lists every variable. Problems with the sgID settings are reported by the system checks in
+`accounts/checks.py`, which name the variable to fix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env")
+
+DEBUG = env.bool("DEBUG", default=False)
+# Required outside DEBUG: a missing SECRET_KEY stops start-up with a message naming it.
+SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key" if DEBUG else environ.Env.NOTSET)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "accounts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "sgid_rp.urls"
+WSGI_APPLICATION = "sgid_rp.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.SgidBackend",
+    # Kept for `createsuperuser` accounts, which sign in to /admin/ with a password.
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/profile"
+
+# The consented data lives in the session only, so sessions are short by default.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60)
+SESSION_COOKIE_HTTPONLY = True
+# Lax, not Strict: the return from sgID is a cross-site top-level navigation, and a Strict
+# cookie would not be sent with it, so the callback would never find its login attempt.
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+
+LANGUAGE_CODE = "en-sg"
+TIME_ZONE = "Asia/Singapore"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+# --- sgID -----------------------------------------------------------------------------
+# The embedded dev provider (sgid_mock). Refused by a system check when DEBUG is off.
+SGID_MOCK = env.bool("SGID_MOCK", default=False)
+# Where `runserver` is reached in a browser; the dev defaults below are built from it.
+SGID_DEV_ORIGIN = env.str("SGID_DEV_ORIGIN", default="http://127.0.0.1:8000").rstrip("/")
+SGID_MOCK_KEY_DIR = Path(env.str("SGID_MOCK_KEY_DIR", default=str(BASE_DIR / "var" / "sgid_mock")))
+SGID_MOCK_CLIENT_ID = "sgid-rp-dev"
+SGID_MOCK_CLIENT_SECRET = "dev-secret-not-for-production"  # noqa: S105 - the dev provider's own
+# A wider set than production's default, so the dev personas' data shows on the profile.
+SGID_MOCK_SCOPES = (
+    "openid myinfo.name myinfo.nric_number myinfo.date_of_birth myinfo.sex myinfo.nationality "
+    "myinfo.email myinfo.mobile_number myinfo.registered_address myinfo.housingtype "
+    "myinfo.children_birth_records pocdex.public_officer_details"
+)
+
+if SGID_MOCK:
+    INSTALLED_APPS.append("sgid_mock")
+    _defaults = {
+        "issuer": f"{SGID_DEV_ORIGIN}/sgid-mock/v2",
+        "client_id": SGID_MOCK_CLIENT_ID,
+        "client_secret": SGID_MOCK_CLIENT_SECRET,
+        "private_key_file": str(SGID_MOCK_KEY_DIR / "client-private-key.pem"),
+        "redirect_uri": f"{SGID_DEV_ORIGIN}/auth/callback",
+        "scopes": SGID_MOCK_SCOPES,
+    }
+else:
+    _defaults = {"issuer": "https://api.id.gov.sg/v2", "scopes": "openid myinfo.name"}
+
+SGID_ISSUER = env.str("SGID_ISSUER", default=_defaults["issuer"])
+SGID_CLIENT_ID = env.str("SGID_CLIENT_ID", default=_defaults.get("client_id", ""))
+SGID_CLIENT_SECRET = env.str("SGID_CLIENT_SECRET", default=_defaults.get("client_secret", ""))
+# PEM text (PKCS#8 or PKCS#1; literal "\n" accepted) or a path to a PEM file.
+SGID_PRIVATE_KEY = env.str("SGID_PRIVATE_KEY", default="")
+SGID_PRIVATE_KEY_FILE = env.str("SGID_PRIVATE_KEY_FILE", default=_defaults.get("private_key_file", ""))
+SGID_REDIRECT_URI = env.str("SGID_REDIRECT_URI", default=_defaults.get("redirect_uri", ""))
+SGID_SCOPES = env.str("SGID_SCOPES", default=_defaults["scopes"])
+SGID_HTTP_TIMEOUT = env.float("SGID_HTTP_TIMEOUT", default=5.0)
+# The dev provider accepts exactly these callback URLs, as sgID does the registered ones.
+SGID_MOCK_REDIRECT_URIS = env.list("SGID_MOCK_REDIRECT_URIS", default=[SGID_REDIRECT_URI])

@@ -1,0 +1,20 @@
+"""Test settings: the project's settings with a fixed test environment.
+
+Set before `sgid_rp.settings` reads the environment; a variable already set (such as
+DATABASE_URL for the PostgreSQL run) wins.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SGID_MOCK", "true")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# Each test run makes its own dev-provider keys rather than reusing a developer's.
+os.environ.setdefault("SGID_MOCK_KEY_DIR", tempfile.mkdtemp(prefix="sgid-mock-keys-"))
+
+from sgid_rp.settings import *  # noqa: E402, F403
+
+# Hashing cost is irrelevant to what the tests show.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
