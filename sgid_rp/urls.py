@@ -14,7 +14,3 @@ urlpatterns: list[URLPattern | URLResolver] = [
 if settings.SGID_MOCK:
     urlpatterns.append(path("sgid-mock/v2/", include("sgid_mock.urls")))
 
-handler400 = "accounts.views.bad_request"
-handler403 = "accounts.views.permission_denied"
-handler404 = "accounts.views.page_not_found"
-handler500 = "accounts.views.server_error"

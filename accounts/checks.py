@@ -1,0 +1,190 @@
+"""System checks for the sgID settings: each names the environment variable to fix.
+
+Run with every management command and at start-up; `python manage.py check` lists them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.urls import NoReverseMatch, reverse
+
+from .sgid.errors import ConfigurationError
+from .sgid.keys import read_private_key
+
+CheckResult = list[CheckMessage]
+
+
+def check_client_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> CheckResult:
+    errors: CheckResult = []
+    for name in ("SGID_ISSUER", "SGID_CLIENT_ID", "SGID_CLIENT_SECRET", "SGID_REDIRECT_URI"):
+        if not str(getattr(settings, name, "") or "").strip():
+            errors.append(
+                Error(
+                    f"{name} is not set.",
+                    hint=f"Set the {name} environment variable (see .env.example), "
+                    "or SGID_MOCK=true with DEBUG=true for the dev sgID.",
+                    id="accounts.E001",
+                )
+            )
+    return errors
+
+
+def check_private_key(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> CheckResult:
+    pem = settings.SGID_PRIVATE_KEY
+    path = settings.SGID_PRIVATE_KEY_FILE
+    if not pem.strip() and not path:
+        return [
+            Error(
+                "No sgID private key is configured.",
+                hint="Set SGID_PRIVATE_KEY (PEM text) or SGID_PRIVATE_KEY_FILE (a path to a PEM "
+                "file) to the RSA private key registered with sgID.",
+                id="accounts.E002",
+            )
+        ]
+    variable = "SGID_PRIVATE_KEY" if pem.strip() else "SGID_PRIVATE_KEY_FILE"
+    try:
+        read_private_key(pem=pem, path=path)
+    except ConfigurationError as exc:
+        return [
+            Error(
+                f"The sgID private key in {variable} is unusable: {exc.reason}.",
+                hint=f"Set {variable} to an unencrypted RSA private key of at least 2048 bits, "
+                "PEM in PKCS#8 or PKCS#1 form.",
+                id="accounts.E003",
+            )
+        ]
+    return []
+
+
+def check_redirect_uri(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> CheckResult:
+    value = settings.SGID_REDIRECT_URI
+    if not value:
+        return []  # reported by E001
+    parts = urlsplit(value)
+    try:
+        callback_path = reverse("callback")
+    except NoReverseMatch:  # pragma: no cover - the URLconf always names it
+        callback_path = "/auth/callback"
+    errors: CheckResult = []
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        errors.append(
+            Error(
+                "SGID_REDIRECT_URI is not an absolute http(s) URL.",
+                hint=f"Set SGID_REDIRECT_URI to the exact callback URL registered with sgID, "
+                f"such as https://your.site{callback_path}.",
+                id="accounts.E004",
+            )
+        )
+    elif parts.path != callback_path or parts.query or parts.fragment:
+        errors.append(
+            Error(
+                f"SGID_REDIRECT_URI does not point at this site's callback ({callback_path}).",
+                hint=f"Set SGID_REDIRECT_URI to {parts.scheme}://{parts.netloc}{callback_path} "
+                "and register that exact URL with sgID.",
+                id="accounts.E005",
+            )
+        )
+    elif parts.scheme != "https" and not settings.DEBUG:
+        errors.append(
+            Warning(
+                "SGID_REDIRECT_URI is not https while DEBUG is off.",
+                hint="Serve the site over https and set SGID_REDIRECT_URI to its https URL.",
+                id="accounts.W001",
+            )
+        )
+    return errors
+
+
+def check_scopes(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> CheckResult:
+    if "openid" not in settings.SGID_SCOPES.split():
+        return [
+            Error(
+                "SGID_SCOPES does not contain openid.",
+                hint="Set SGID_SCOPES to space-separated scopes starting with openid, such as "
+                '"openid myinfo.name".',
+                id="accounts.E006",
+            )
+        ]
+    return []
+
+
+def check_issuer(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> CheckResult:
+    parts = urlsplit(settings.SGID_ISSUER.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return [
+            Error(
+                "SGID_ISSUER is not an absolute http(s) URL.",
+                hint="Set SGID_ISSUER to https://api.id.gov.sg/v2 (production) or "
+                "https://api-stg.id.gov.sg/v2 (staging).",
+                id="accounts.E007",
+            )
+        ]
+    if parts.scheme != "https" and not settings.DEBUG:
+        return [
+            Error(
+                "SGID_ISSUER is not https while DEBUG is off.",
+                hint="Set SGID_ISSUER to sgID's https issuer, such as https://api.id.gov.sg/v2.",
+                id="accounts.E008",
+            )
+        ]
+    return []
+
+
+def check_http_timeout(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> CheckResult:
+    timeout = settings.SGID_HTTP_TIMEOUT
+    if not isinstance(timeout, (int, float)) or not 0 < timeout <= 60:
+        return [
+            Error(
+                "SGID_HTTP_TIMEOUT must be a number of seconds above 0 and at most 60.",
+                hint="Set SGID_HTTP_TIMEOUT to a few seconds, such as 5.",
+                id="accounts.E009",
+            )
+        ]
+    return []
+
+
+def check_session_cookie(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> CheckResult:
+    if str(settings.SESSION_COOKIE_SAMESITE).lower() == "strict":
+        return [
+            Error(
+                "SESSION_COOKIE_SAMESITE is Strict: the session cookie would not come back with "
+                "the return from sgID, so no login could complete.",
+                hint='Use SESSION_COOKIE_SAMESITE = "Lax".',
+                id="accounts.E010",
+            )
+        ]
+    return []
+
+
+def check_dev_provider(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> CheckResult:
+    if settings.SGID_MOCK and not settings.DEBUG:
+        return [
+            Error(
+                "The embedded dev sgID (SGID_MOCK) is enabled while DEBUG is off.",
+                hint="Unset SGID_MOCK in production; it signs anyone in as a fictional persona.",
+                id="accounts.E011",
+            )
+        ]
+    return []
+
+
+ALL_CHECKS: tuple[Callable[..., CheckResult], ...] = (
+    check_client_settings,
+    check_private_key,
+    check_redirect_uri,
+    check_scopes,
+    check_issuer,
+    check_http_timeout,
+    check_session_cookie,
+    check_dev_provider,
+)
+
+
+def register_all() -> None:
+    for check in ALL_CHECKS:
+        register(check, Tags.security, "sgid")

@@ -1,0 +1,66 @@
+"""The site's one sgID client, built from settings once per process.
+
+Per-process state is what is safe to duplicate across servers: the parsed private key (parsing
+costs tens of milliseconds) and the pooled HTTP session. The JWKS cache also writes through to
+Django's cache, which servers share.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.signals import setting_changed
+
+from .sgid.client import SgidClient
+from .sgid.config import ClientConfig
+from .sgid.http import new_session
+from .sgid.jwks import JwksCache
+from .sgid.keys import read_private_key
+
+_lock = threading.Lock()
+_client: SgidClient | None = None
+
+
+def client_config() -> ClientConfig:
+    return ClientConfig.create(
+        issuer=settings.SGID_ISSUER,
+        client_id=settings.SGID_CLIENT_ID,
+        client_secret=settings.SGID_CLIENT_SECRET,
+        redirect_uri=settings.SGID_REDIRECT_URI,
+        scopes=settings.SGID_SCOPES,
+        http_timeout=settings.SGID_HTTP_TIMEOUT,
+    )
+
+
+def get_client() -> SgidClient:
+    """The process's client; raises ConfigurationError if the private key is unusable."""
+    global _client
+    if _client is None:
+        with _lock:
+            if _client is None:
+                config = client_config()
+                private_key = read_private_key(
+                    pem=settings.SGID_PRIVATE_KEY, path=settings.SGID_PRIVATE_KEY_FILE
+                )
+                http = new_session()
+                jwks = JwksCache(http, config.jwks_uri, store=cache, timeout=config.http_timeout)
+                _client = SgidClient(config, private_key=private_key, http=http, jwks=jwks)
+    return _client
+
+
+def reset_client() -> None:
+    global _client
+    with _lock:
+        _client = None
+
+
+def _on_setting_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith("SGID_") or setting == "CACHES":
+        reset_client()
+
+
+def connect_signals() -> None:
+    setting_changed.connect(_on_setting_changed, dispatch_uid="accounts.provider.reset")

@@ -1,0 +1,76 @@
+"""One sgID login, start to finish: the four protocol steps in order.
+
+`start` builds the authorization request for a new login attempt; `finish` takes the attempt back
+with the authorization code and makes exactly two calls to sgID (token, then userinfo), verifying
+the ID token against the cached JWKS in between. The private key is parsed once, by the caller,
+and the HTTP session is shared, so a warm login does nothing twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import requests
+from jwcrypto.jwk import JWK
+
+from .authorize import LoginAttempt, authorization_url, new_attempt
+from .config import ClientConfig
+from .id_token import verify_id_token
+from .jwks import JwksCache
+from .tokens import exchange_code
+from .userinfo import decrypt_userinfo, fetch_userinfo
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who logged in, and the data they consented to share ({scope: text})."""
+
+    sub: str
+    data: Mapping[str, str] = field(repr=False)
+    amr: tuple[str, ...] = ()
+
+
+class SgidClient:
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        private_key: JWK,
+        http: requests.Session,
+        jwks: JwksCache,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.config = config
+        self.http = http
+        self.jwks = jwks
+        self._private_key = private_key
+        self._clock = clock
+
+    def start(self, *, next_path: str, mode: str = "page") -> tuple[LoginAttempt, str]:
+        """A new login attempt and the sgID URL to send the browser to."""
+        attempt = new_attempt(self.config, next_path=next_path, now=self._clock(), mode=mode)
+        return attempt, authorization_url(self.config, attempt)
+
+    def finish(self, attempt: LoginAttempt, code: str) -> Identity:
+        """Redeem the code for this attempt and return the verified, decrypted identity."""
+        tokens = exchange_code(
+            self.http,
+            self.config,
+            code=code,
+            code_verifier=attempt.code_verifier,
+            redirect_uri=attempt.redirect_uri,
+        )
+        claims = verify_id_token(
+            tokens.id_token,
+            key_for=self.jwks.key_for,
+            issuer=self.config.issuer,
+            client_id=self.config.client_id,
+            nonce=attempt.nonce,
+            now=self._clock(),
+            access_token=tokens.access_token,
+        )
+        body = fetch_userinfo(self.http, self.config, tokens.access_token)
+        data = decrypt_userinfo(body, self._private_key, claims.sub)
+        return Identity(sub=claims.sub, data=data, amr=claims.amr)

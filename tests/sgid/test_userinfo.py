@@ -1,0 +1,117 @@
+"""sgID's end-to-end encrypted userinfo: both layers, both algorithm families, every rejection."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from jwcrypto import jwk
+
+from accounts.sgid.errors import DecryptionFailed, UserinfoInvalid
+from accounts.sgid.userinfo import decrypt_userinfo
+from tests import material as m
+
+CLIENT_KEY = jwk.JWK.from_pyca(m.rsa_key("client"))
+DATA = {
+    "myinfo.name": "陈美玲 NGUYỄN THỊ MAI",
+    "myinfo.children_birth_records": json.dumps([{"name": "TAN XIAO MING"}]),
+    "myinfo.hdbtype": "NA",
+}
+
+
+@pytest.mark.parametrize("family", ["sgid", "alt"])
+def test_decrypts_both_algorithm_families_exactly(family):
+    body = m.userinfo(DATA, family=family)
+    assert decrypt_userinfo(body, CLIENT_KEY, m.SUB) == DATA
+
+
+def test_openid_only_without_key_or_data_is_an_empty_profile():
+    assert decrypt_userinfo({"sub": m.SUB}, CLIENT_KEY, m.SUB) == {}
+
+
+def test_rejects_a_sub_other_than_the_id_tokens():
+    body = m.userinfo(DATA, sub="someone-else")
+    with pytest.raises(UserinfoInvalid, match="sub"):
+        decrypt_userinfo(body, CLIENT_KEY, m.SUB)
+
+
+def test_rejects_a_missing_sub():
+    with pytest.raises(UserinfoInvalid):
+        decrypt_userinfo({}, CLIENT_KEY, m.SUB)
+
+
+def test_rejects_a_key_encrypted_to_another_rsa_key():
+    body = m.userinfo(DATA, recipient=m.rsa_key("stranger"))
+    with pytest.raises(DecryptionFailed):
+        decrypt_userinfo(body, CLIENT_KEY, m.SUB)
+
+
+def test_rejects_a_tampered_field():
+    body = m.userinfo(DATA)
+    parts = body["data"]["myinfo.name"].split(".")
+    tag = parts[4]
+    parts[4] = ("A" if tag[0] != "A" else "B") + tag[1:]
+    body["data"]["myinfo.name"] = ".".join(parts)
+    with pytest.raises(DecryptionFailed):
+        decrypt_userinfo(body, CLIENT_KEY, m.SUB)
+
+
+def test_rejects_a_key_layer_algorithm_outside_the_allow_list():
+    data_key = jwk.JWK.generate(kty="oct", size=128)
+    public = jwk.JWK.from_pyca(m.rsa_key("client").public_key())
+    body = m.userinfo(DATA)
+    body["key"] = m.encrypt(data_key.export().encode(), public, "RSA1_5", "A128GCM")
+    with pytest.raises(DecryptionFailed):
+        decrypt_userinfo(body, CLIENT_KEY, m.SUB)
+
+
+def test_rejects_a_field_algorithm_outside_the_allow_list():
+    data_key = jwk.JWK.generate(kty="oct", size=256)
+    public = jwk.JWK.from_pyca(m.rsa_key("client").public_key())
+    body = {
+        "sub": m.SUB,
+        "key": m.encrypt(data_key.export().encode(), public, "RSA-OAEP-256", "A256GCM"),
+        "data": {"myinfo.name": m.encrypt(b"TAN", data_key, "A256KW", "A256GCM")},
+    }
+    with pytest.raises(DecryptionFailed):
+        decrypt_userinfo(body, CLIENT_KEY, m.SUB)
+
+
+@pytest.mark.parametrize("key", ["", "not-a-jwe", "a.b.c.d.e", 42])
+def test_rejects_a_malformed_key(key):
+    body = {**m.userinfo(DATA), "key": key}
+    with pytest.raises((DecryptionFailed, UserinfoInvalid)):
+        decrypt_userinfo(body, CLIENT_KEY, m.SUB)
+
+
+def test_rejects_data_without_its_key():
+    body = m.userinfo(DATA)
+    del body["key"]
+    with pytest.raises(UserinfoInvalid, match="key"):
+        decrypt_userinfo(body, CLIENT_KEY, m.SUB)
+
+
+def test_rejects_data_that_is_not_a_map_of_strings():
+    body = {**m.userinfo(DATA), "data": {"myinfo.name": 42}}
+    with pytest.raises(UserinfoInvalid):
+        decrypt_userinfo(body, CLIENT_KEY, m.SUB)
+
+
+def test_rejects_a_key_layer_that_is_not_a_symmetric_jwk():
+    public = jwk.JWK.from_pyca(m.rsa_key("client").public_key())
+    body = {**m.userinfo(DATA)}
+    body["key"] = m.encrypt(b'{"kty": "RSA"}', public, "RSA-OAEP-256", "A256GCM")
+    with pytest.raises(DecryptionFailed, match="symmetric"):
+        decrypt_userinfo(body, CLIENT_KEY, m.SUB)
+
+
+def test_rejects_a_value_that_is_not_utf8():
+    data_key = jwk.JWK.generate(kty="oct", size=128)
+    public = jwk.JWK.from_pyca(m.rsa_key("client").public_key())
+    body = {
+        "sub": m.SUB,
+        "key": m.encrypt(data_key.export().encode(), public, "RSA-OAEP-256", "A256GCM"),
+        "data": {"myinfo.name": m.encrypt(b"\xff\xfe", data_key, "A128GCMKW", "A128GCM")},
+    }
+    with pytest.raises(DecryptionFailed, match="UTF-8"):
+        decrypt_userinfo(body, CLIENT_KEY, m.SUB)
