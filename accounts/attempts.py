@@ -47,11 +47,16 @@ def remember(session: SessionBase, attempt: LoginAttempt, now: float) -> None:
 
 
 def take(session: SessionBase, state: str, now: float) -> LoginAttempt | None:
-    """Remove and return the live attempt filed under `state`, or None."""
+    """Remove and return the live attempt filed under `state`, or None.
+
+    The removal is saved at once, before the token call: SessionMiddleware does not save a
+    session when the response is a 5xx, and a failed login must not leave its attempt reusable.
+    """
     attempts = _pending(session, now)
     attempt = attempts.pop(state, None)
     if attempt is not None or len(attempts) != len(session.get(SESSION_KEY) or {}):
         _save(session, attempts)
+        session.save()
     return attempt
 
 

@@ -139,7 +139,9 @@ SGID_CLIENT_ID = env.str("SGID_CLIENT_ID", default=_defaults.get("client_id", ""
 SGID_CLIENT_SECRET = env.str("SGID_CLIENT_SECRET", default=_defaults.get("client_secret", ""))
 # PEM text (PKCS#8 or PKCS#1; literal "\n" accepted) or a path to a PEM file.
 SGID_PRIVATE_KEY = env.str("SGID_PRIVATE_KEY", default="")
-SGID_PRIVATE_KEY_FILE = env.str("SGID_PRIVATE_KEY_FILE", default=_defaults.get("private_key_file", ""))
+SGID_PRIVATE_KEY_FILE = env.str(
+    "SGID_PRIVATE_KEY_FILE", default=_defaults.get("private_key_file", "")
+)
 SGID_REDIRECT_URI = env.str("SGID_REDIRECT_URI", default=_defaults.get("redirect_uri", ""))
 SGID_SCOPES = env.str("SGID_SCOPES", default=_defaults["scopes"])
 SGID_HTTP_TIMEOUT = env.float("SGID_HTTP_TIMEOUT", default=5.0)

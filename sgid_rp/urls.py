@@ -13,4 +13,3 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 if settings.SGID_MOCK:
     urlpatterns.append(path("sgid-mock/v2/", include("sgid_mock.urls")))
-

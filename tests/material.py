@@ -87,7 +87,9 @@ def sign(
     alg: str = "RS256",
 ) -> str:
     headers = {"kid": kid} if kid is not None else {}
-    return jwt.encode(payload, key if key is not None else rsa_key(), algorithm=alg, headers=headers)
+    return jwt.encode(
+        payload, key if key is not None else rsa_key(), algorithm=alg, headers=headers
+    )
 
 
 FAMILIES = {

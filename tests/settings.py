@@ -14,7 +14,7 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 # Each test run makes its own dev-provider keys rather than reusing a developer's.
 os.environ.setdefault("SGID_MOCK_KEY_DIR", tempfile.mkdtemp(prefix="sgid-mock-keys-"))
 
-from sgid_rp.settings import *  # noqa: E402, F403
+from sgid_rp.settings import *  # noqa: F403
 
 # Hashing cost is irrelevant to what the tests show.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -78,8 +78,10 @@ def test_rejects_hs256_signed_with_the_client_secret():
 
 
 def test_rejects_hs256_signed_with_the_public_key_as_secret():
-    public_pem = m.rsa_key().public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    public_pem = (
+        m.rsa_key()
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
     header = jwt.utils.base64url_encode(b'{"alg":"HS256","typ":"JWT","kid":"k1"}')
     body = jwt.utils.base64url_encode(json.dumps(m.claims()).encode())

@@ -13,7 +13,8 @@ from tests import material as m
 @pytest.mark.parametrize("fmt", ["pkcs8", "pkcs1"])
 def test_reads_pkcs8_and_pkcs1(fmt):
     key = load_private_key(m.pem(m.rsa_key("client"), fmt))
-    assert key.has_private and key["kty"] == "RSA"
+    assert key.has_private
+    assert key["kty"] == "RSA"
 
 
 def test_accepts_literal_backslash_n_from_an_environment_variable():

@@ -38,7 +38,9 @@ def exchange():
 
 @responses.activate
 def test_posts_the_form_with_client_secret_post_and_the_verifier():
-    call = responses.post(URL, json={"access_token": "at", "id_token": "it", "token_type": "Bearer"})
+    call = responses.post(
+        URL, json={"access_token": "at", "id_token": "it", "token_type": "Bearer"}
+    )
     tokens = exchange()
     assert (tokens.access_token, tokens.id_token) == ("at", "it")
     request = call.calls[0].request

@@ -1,0 +1,130 @@
+"""System checks: each bad setting is reported with its id and names the variable to fix."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import checks
+
+from tests import material as m
+
+
+def messages():
+    return [(msg.id, msg.msg, msg.hint) for msg in checks.run_checks(tags=["sgid"])]
+
+
+def ids(result):
+    return {entry[0] for entry in result}
+
+
+@pytest.fixture
+def production(settings):
+    settings.DEBUG = False
+    settings.SGID_MOCK = False
+    settings.SGID_ISSUER = "https://api.id.gov.sg/v2"
+    settings.SGID_CLIENT_ID = "client"
+    settings.SGID_CLIENT_SECRET = "secret"
+    settings.SGID_REDIRECT_URI = "https://rp.example/auth/callback"
+    settings.SGID_PRIVATE_KEY = m.pem(m.rsa_key("client"))
+    settings.SGID_PRIVATE_KEY_FILE = ""
+    settings.SGID_SCOPES = "openid myinfo.name"
+    settings.SGID_HTTP_TIMEOUT = 5
+    return settings
+
+
+def test_a_good_production_configuration_passes(production):
+    assert messages() == []
+
+
+@pytest.mark.parametrize(
+    "name", ["SGID_ISSUER", "SGID_CLIENT_ID", "SGID_CLIENT_SECRET", "SGID_REDIRECT_URI"]
+)
+def test_missing_client_settings_are_named(production, name):
+    setattr(production, name, "")
+    result = messages()
+    assert "accounts.E001" in ids(result)
+    assert any(name in msg and name in hint for _, msg, hint in result)
+
+
+def test_no_private_key(production):
+    production.SGID_PRIVATE_KEY = ""
+    result = messages()
+    assert ids(result) == {"accounts.E002"}
+    assert "SGID_PRIVATE_KEY_FILE" in result[0][2]
+
+
+@pytest.mark.parametrize(
+    ("pem", "words"),
+    [
+        (lambda: "garbage", "not PEM"),
+        (lambda: m.pem(m.ec_key()), "not an RSA key"),
+        (lambda: m.pem(m.rsa_key("small", bits=1024)), "1024 bits"),
+    ],
+)
+def test_unusable_private_key(production, pem, words):
+    production.SGID_PRIVATE_KEY = pem()
+    result = messages()
+    assert ids(result) == {"accounts.E003"}
+    assert words in result[0][1]
+    assert "SGID_PRIVATE_KEY" in result[0][1]
+
+
+def test_unreadable_private_key_file(production, tmp_path):
+    production.SGID_PRIVATE_KEY = ""
+    production.SGID_PRIVATE_KEY_FILE = str(tmp_path / "missing.pem")
+    result = messages()
+    assert ids(result) == {"accounts.E003"}
+    assert "SGID_PRIVATE_KEY_FILE" in result[0][1]
+
+
+@pytest.mark.parametrize(
+    ("uri", "check_id"),
+    [
+        ("/auth/callback", "accounts.E004"),
+        ("rp.example/auth/callback", "accounts.E004"),
+        ("https://rp.example/callback", "accounts.E005"),
+        ("https://rp.example/auth/callback?x=1", "accounts.E005"),
+        ("http://rp.example/auth/callback", "accounts.W001"),
+    ],
+)
+def test_redirect_uri(production, uri, check_id):
+    production.SGID_REDIRECT_URI = uri
+    result = messages()
+    assert ids(result) == {check_id}
+    assert "SGID_REDIRECT_URI" in result[0][1]
+
+
+def test_scopes_without_openid(production):
+    production.SGID_SCOPES = "myinfo.name"
+    assert ids(messages()) == {"accounts.E006"}
+
+
+def test_issuer_not_a_url(production):
+    production.SGID_ISSUER = "api.id.gov.sg"
+    assert ids(messages()) == {"accounts.E007"}
+
+
+def test_issuer_not_https_without_debug(production):
+    production.SGID_ISSUER = "http://api.id.gov.sg/v2"
+    assert ids(messages()) == {"accounts.E008"}
+    production.DEBUG = True
+    assert messages() == []
+
+
+@pytest.mark.parametrize("timeout", [0, -1, 600])
+def test_http_timeout_out_of_range(production, timeout):
+    production.SGID_HTTP_TIMEOUT = timeout
+    assert ids(messages()) == {"accounts.E009"}
+
+
+def test_samesite_strict_would_break_the_callback(production):
+    production.SESSION_COOKIE_SAMESITE = "Strict"
+    assert ids(messages()) == {"accounts.E010"}
+
+
+def test_dev_provider_refused_without_debug(production):
+    production.SGID_MOCK = True
+    result = messages()
+    assert ids(result) == {"accounts.E011"}
+    assert "SGID_MOCK" in result[0][1]
+    production.DEBUG = True
+    assert messages() == []

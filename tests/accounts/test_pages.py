@@ -1,0 +1,157 @@
+"""What a person sees: home, profile, log out, /api/me, /healthz and the error pages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import DatabaseError
+
+from accounts.attempts import SESSION_KEY
+from tests import material as m
+from tests.conftest import start_login, state_of
+
+pytestmark = pytest.mark.django_db
+
+RICH = {
+    "myinfo.name": "陈美玲 TAN MEI LING",
+    "myinfo.nric_number": "S1234567A",
+    "myinfo.date_of_birth": "1990-03-05",
+    "myinfo.passport_expiry_date": "2031-07",
+    "myinfo.workpass_expiry_date": "2030",
+    "myinfo.registered_address": "BLK 123 ANG MO KIO AVE 3\n#05-67\nSINGAPORE 560123",
+    "myinfo.hdbtype": "NA",
+    "pocdex.public_officer_details": json.dumps(
+        [
+            {
+                "work_email": "tan_mei_ling@agency.gov.sg",
+                "agency_name": "Ministry of Examples",
+                "employment_title": "Senior Officer",
+            }
+        ]
+    ),
+    "myinfo.some_new_scope": "NEW VALUE",
+}
+
+
+@pytest.fixture
+def signed_in(client, fake_sgid):
+    fake_sgid.identity_data = RICH
+    url = start_login(client)
+    fake_sgid.answer(fake_sgid.nonce_of(url))
+    response = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    assert response.status_code == 302
+    return client
+
+
+def test_home_logged_out_offers_the_login_button_with_csrf(client):
+    page = client.get("/").content.decode()
+    assert '<form class="login-form" method="post" action="/auth/login">' in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert 'name="next" value="/profile"' in page
+    assert "Log in with sgID" in page
+
+
+def test_home_logged_in_greets_by_name(signed_in):
+    page = signed_in.get("/").content.decode()
+    assert "Hello, 陈美玲 TAN MEI LING" in page
+    assert 'href="/profile"' in page
+    assert 'action="/auth/logout"' in page
+
+
+def test_profile_requires_login(client):
+    response = client.get("/profile")
+    assert response.status_code == 302
+    assert response["Location"] == "/auth/login?next=/profile"
+
+
+def test_profile_shows_the_consented_data_readably(signed_in):
+    response = signed_in.get("/profile")
+    page = response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert "陈美玲 TAN MEI LING" in page
+    assert "S****567A" in page
+    assert "S1234567A" not in page
+    assert "5 March 1990" in page
+    assert "July 2031" in page
+    assert "2030" in page
+    assert "BLK 123 ANG MO KIO AVE 3<br>#05-67<br>SINGAPORE 560123" in page
+    assert '<th scope="col">Employment title</th>' in page
+    assert "<td>Ministry of Examples</td>" in page
+    assert '<span class="not-available">Not available</span>' in page
+    assert "myinfo.some_new_scope" in page
+    assert "NEW VALUE" in page
+
+
+def test_api_me_returns_the_profile_as_json(signed_in):
+    response = signed_in.get("/api/me")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    body = response.json()
+    assert body["sub"] == m.SUB
+    assert body["name"] == "陈美玲 TAN MEI LING"
+    assert body["data"]["myinfo.hdbtype"] is None
+    assert body["data"]["pocdex.public_officer_details"][0]["agency_name"] == "Ministry of Examples"
+    assert body["data"]["myinfo.nric_number"] == "S1234567A"
+
+
+def test_api_me_is_401_json_when_logged_out(client):
+    response = client.get("/api/me")
+    assert response.status_code == 401
+    assert response.json() == {"error": "not_authenticated", "message": "You are not signed in."}
+
+
+def test_logout_flushes_the_session_and_says_so(signed_in):
+    response = signed_in.post("/auth/logout", follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    page = response.content.decode()
+    assert "You are signed out of this site" in page
+    assert "nothing to sign out of at sgID" in page
+    assert signed_in.get("/api/me").status_code == 401
+    assert SESSION_KEY not in signed_in.session
+
+
+def test_logout_by_get_is_refused(signed_in):
+    assert signed_in.get("/auth/logout").status_code == 405
+    assert signed_in.get("/api/me").status_code == 200
+
+
+def test_healthz_answers_when_the_database_does(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_is_503_when_the_database_fails(client, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def broken(self, sql, params=None):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(CursorWrapper, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "error"
+
+
+def test_an_unknown_page_is_a_designed_404(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+    assert b"Back to the home page" in response.content
+
+
+def test_signing_in_is_503_with_a_page_when_the_key_is_unusable(client, fake_sgid, settings):
+    settings.SGID_PRIVATE_KEY = "not a key"
+    response = client.post("/auth/login")
+    assert response.status_code == 503
+    assert b"Signing in is not available" in response.content
+
+
+def test_profile_of_an_openid_only_login_says_nothing_was_shared(client, fake_sgid):
+    url = start_login(client)
+    fake_sgid.answer(fake_sgid.nonce_of(url), userinfo={"sub": m.SUB})
+    client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    page = client.get("/profile").content.decode()
+    assert "without sharing any details" in page
+    assert client.get("/api/me").json() == {"sub": m.SUB, "name": None, "data": {}}

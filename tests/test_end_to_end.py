@@ -1,0 +1,109 @@
+"""The whole sign-in through the embedded dev sgID, in process, with real cryptography both sides.
+
+The browser is Django's test client pressing the buttons on each page; the site's sgID client
+reaches the dev provider through tests/inprocess.py. Nothing in between is faked.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from accounts.models import User
+from tests.conftest import start_login
+from tests.forms import press
+
+pytestmark = pytest.mark.django_db
+
+HOST = "127.0.0.1:8000"
+
+
+def through_dev_sgid(client, settings, *, persona: str, decision: str, next_path="/profile"):
+    """From the Log in button to the callback's answer, as a person clicking would go."""
+    authorize_url = start_login(client, next_path)
+    assert authorize_url.startswith(settings.SGID_ISSUER + "/oauth/authorize?")
+    path = authorize_url.removeprefix(settings.SGID_DEV_ORIGIN)
+    qr_page = client.get(path, HTTP_HOST=HOST)
+    assert qr_page.status_code == 200
+    html = qr_page.content.decode()
+    assert "<svg" in html
+    assert "Scan with Singpass app" in html
+    consent = press(client, html, f"Continue as {persona}", page_url=path, HTTP_HOST=HOST)
+    if consent.status_code == 302:
+        consent = client.get(consent["Location"], HTTP_HOST=HOST)
+    assert consent.status_code == 200
+    back = press(client, consent.content.decode(), decision, page_url=path, HTTP_HOST=HOST)
+    assert back.status_code == 302
+    callback = urlsplit(back["Location"])
+    assert f"{callback.scheme}://{callback.netloc}{callback.path}" == settings.SGID_REDIRECT_URI
+    return client.get(f"{callback.path}?{callback.query}"), parse_qs(callback.query)
+
+
+def test_a_persona_logs_in_sees_their_data_and_logs_out(client, dev_sgid, settings):
+    response, _ = through_dev_sgid(client, settings, persona="NGUYỄN THỊ MAI", decision="Approve")
+    assert response.status_code == 302
+    assert response["Location"] == "/profile"
+    assert dev_sgid.paths == [
+        "/sgid-mock/v2/oauth/token",
+        "/sgid-mock/v2/.well-known/jwks.json",
+        "/sgid-mock/v2/oauth/userinfo",
+    ]
+
+    profile = client.get("/profile").content.decode()
+    assert "NGUYỄN THỊ MAI" in profile
+    assert "S****125G" in profile
+    assert "S7634125G" not in profile
+    assert "July 1990" in profile
+    assert "10 SAMPLE ROAD<br>#03-02 EXAMPLE COURT<br>SINGAPORE 123456" in profile
+    user = User.objects.get()
+    assert user.name == "NGUYỄN THỊ MAI"
+    assert client.get("/api/me").json()["sub"] == user.sub
+
+    logged_out = client.post("/auth/logout", follow=True)
+    assert "You are signed out" in logged_out.content.decode()
+    assert client.get("/api/me").status_code == 401
+
+
+def test_a_warm_login_makes_exactly_two_calls_to_sgid(client, dev_sgid, settings):
+    through_dev_sgid(client, settings, persona="LIM WEI MING", decision="Approve")
+    client.post("/auth/logout")
+    dev_sgid.paths.clear()
+    response, _ = through_dev_sgid(client, settings, persona="LIM WEI MING", decision="Approve")
+    assert response.status_code == 302
+    assert dev_sgid.paths == ["/sgid-mock/v2/oauth/token", "/sgid-mock/v2/oauth/userinfo"]
+
+
+def test_structured_and_na_values_render(client, dev_sgid, settings):
+    through_dev_sgid(client, settings, persona="NUR AISYAH BINTE RAHMAN", decision="Approve")
+    profile = client.get("/profile").content.decode()
+    assert "<td>Ministry of Examples</td>" in profile
+    assert "<td>Senior Manager</td>" in profile
+    client.post("/auth/logout")
+    through_dev_sgid(client, settings, persona="KOH AH BENG", decision="Approve")
+    profile = client.get("/profile").content.decode()
+    assert "Not available" in profile
+    assert client.get("/api/me").json()["data"]["myinfo.email"] is None
+
+
+def test_cancelling_at_the_dev_sgid_shows_the_cancelled_page(client, dev_sgid, settings):
+    response, query = through_dev_sgid(client, settings, persona="LIM WEI MING", decision="Cancel")
+    assert query["error"] == ["access_denied"]
+    assert response.status_code == 400
+    assert "You cancelled signing in" in response.content.decode()
+    assert client.get("/api/me").status_code == 401
+    assert dev_sgid.paths == []
+
+
+def test_the_dev_sgid_refuses_a_code_redeemed_twice(client, dev_sgid, settings):
+    response, query = through_dev_sgid(client, settings, persona="LIM WEI MING", decision="Approve")
+    assert response.status_code == 302
+    # A second browser with the same code and a login attempt of its own is refused by sgID.
+    from django.test import Client
+
+    other = Client()
+    authorize_url = start_login(other)
+    state = parse_qs(urlsplit(authorize_url).query)["state"][0]
+    replay = other.get("/auth/callback", {"code": query["code"][0], "state": state})
+    assert replay.status_code == 400
+    assert other.get("/api/me").status_code == 401
