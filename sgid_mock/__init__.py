@@ -1,0 +1,1 @@
+"""The embedded, sgID-compatible OpenID Connect provider for development; never for production."""

@@ -112,16 +112,22 @@ def userinfo(
     sub: str = SUB,
     recipient: rsa.RSAPrivateKey | None = None,
     family: str = "sgid",
+    key_algs: tuple[str, str] | None = None,
+    field_algs: tuple[str, str] | None = None,
+    data_key_bits: int | None = None,
 ) -> dict[str, Any]:
-    """A userinfo body with `data` encrypted end to end to `recipient`'s public key."""
+    """A userinfo body with `data` encrypted end to end to `recipient`'s public key.
+
+    `key_algs` / `field_algs` override the family's (alg, enc) for a layer.
+    """
     spec = FAMILIES[family]
     public = jwk.JWK.from_pyca((recipient or rsa_key("client")).public_key())
-    data_key = jwk.JWK.generate(kty="oct", size=spec["bits"])
+    data_key = jwk.JWK.generate(kty="oct", size=data_key_bits or spec["bits"])
     return {
         "sub": sub,
-        "key": encrypt(data_key.export().encode(), public, *spec["key"]),
+        "key": encrypt(data_key.export().encode(), public, *(key_algs or spec["key"])),
         "data": {
-            scope: encrypt(value.encode("utf-8"), data_key, *spec["field"])
+            scope: encrypt(value.encode("utf-8"), data_key, *(field_algs or spec["field"]))
             for scope, value in data.items()
         },
     }

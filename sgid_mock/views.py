@@ -1,0 +1,195 @@
+"""The pages a person sees at the dev provider: sign-in (QR code and personas) and consent.
+
+Validation follows sgID: an unknown client or an unregistered redirect URI gets an error page
+here and never a redirect (RFC 6749 §4.1.2.1); every other problem is sent back to the
+client's redirect URI as `error` and `error_description`, with `state`.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode, urlsplit
+
+import segno
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sgid_mock import personas, pkce, scopes, store
+
+# RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+_SCOPE_TOKEN = re.compile(r"[\x21\x23-\x5b\x5d-\x7e]+")
+
+
+class _InvalidRequest(Exception):
+    """An authorization request the client must hear about (RFC 6749 §4.1.2.1)."""
+
+    def __init__(self, error: str, description: str) -> None:
+        super().__init__(description)
+        self.error = error
+        self.description = description
+
+
+def _single(params: QueryDict, name: str) -> str | None:
+    """A parameter's value, or None; RFC 6749 §3.1 forbids sending one twice."""
+    values = params.getlist(name)
+    if len(values) > 1:
+        raise _InvalidRequest("invalid_request", f"{name} was sent more than once")
+    return values[0] if values and values[0] else None
+
+
+def _redirect_to_client(redirect_uri: str, **params: str | None) -> HttpResponseRedirect:
+    """A redirect to a registered redirect URI, adding the parameters to its query."""
+    url = urlsplit(redirect_uri)
+    added = urlencode({name: value for name, value in params.items() if value is not None})
+    query = f"{url.query}&{added}" if url.query else added
+    return HttpResponseRedirect(url._replace(query=query).geturl())
+
+
+def _error_page(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    return render(request, "sgid_mock/error.html", {"message": message}, status=status)
+
+
+def _expired_page(request: HttpRequest) -> HttpResponse:
+    return _error_page(
+        request,
+        _(
+            "This sign-in request has expired or was already used. "
+            "Go back to the service and sign in again."
+        ),
+    )
+
+
+def _parse_scopes(raw: str | None) -> tuple[str, ...]:
+    requested = tuple(dict.fromkeys((raw or "").split()))  # ordered, without repeats
+    if not all(_SCOPE_TOKEN.fullmatch(scope) for scope in requested):
+        raise _InvalidRequest("invalid_scope", "scope holds a character RFC 6749 §3.3 forbids")
+    if scopes.OPENID not in requested:
+        raise _InvalidRequest("invalid_scope", "scope must contain openid")
+    return requested
+
+
+def _validated_request(params: QueryDict, *, client_id: str, redirect_uri: str) -> str:
+    """Check the remaining parameters and store the request; returns its id."""
+    response_type = _single(params, "response_type")
+    if response_type is None:
+        raise _InvalidRequest("invalid_request", "response_type is required")
+    if response_type != "code":
+        raise _InvalidRequest("unsupported_response_type", "response_type must be code")
+    requested_scopes = _parse_scopes(_single(params, "scope"))
+    if _single(params, "code_challenge_method") != pkce.METHOD:
+        raise _InvalidRequest("invalid_request", "code_challenge_method must be S256")
+    challenge = _single(params, "code_challenge")
+    if challenge is None or not pkce.is_valid_challenge(challenge):
+        raise _InvalidRequest(
+            "invalid_request", "code_challenge must be 43 base64url characters (RFC 7636 §4.2)"
+        )
+    return store.save_authorization_request(
+        client_id=client_id,
+        redirect_uri=redirect_uri,
+        scopes=requested_scopes,
+        code_challenge=challenge,
+        state=_single(params, "state"),
+        nonce=_single(params, "nonce"),
+    )
+
+
+def _qr_code(url: str) -> str:
+    svg = segno.make(url, error="m").svg_inline(
+        scale=4, title=_("QR code to open the persona page on a phone"), svgclass="mock-qr-code"
+    )
+    # segno's SVG uses presentation attributes only (no style attribute or script).
+    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S308 - segno output
+
+
+@never_cache
+@require_GET
+def authorize(request: HttpRequest) -> HttpResponse:
+    try:
+        client_id = _single(request.GET, "client_id")
+        redirect_uri = _single(request.GET, "redirect_uri")
+    except _InvalidRequest as error:
+        return _error_page(request, error.description)
+    if client_id is None or client_id != settings.SGID_MOCK_CLIENT_ID:
+        return _error_page(request, _("The client_id is not registered with this provider."))
+    if redirect_uri is None or redirect_uri not in settings.SGID_MOCK_REDIRECT_URIS:
+        return _error_page(
+            request,
+            _("The redirect_uri is not one of the client's registered callback URLs."),
+        )
+    try:
+        request_id = _validated_request(request.GET, client_id=client_id, redirect_uri=redirect_uri)
+    except _InvalidRequest as error:
+        return _redirect_to_client(
+            redirect_uri,
+            error=error.error,
+            error_description=error.description,
+            state=request.GET.get("state") or None,
+        )
+    persona_page = request.build_absolute_uri(reverse("sgid_mock:personas", args=[request_id]))
+    context = {
+        "request_id": request_id,
+        "client_id": client_id,
+        "personas": personas.PERSONAS,
+        "qr_code": _qr_code(persona_page),
+    }
+    return render(request, "sgid_mock/authorize.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def choose_persona(request: HttpRequest, request_id: str) -> HttpResponse:
+    if store.get_authorization_request(request_id) is None:
+        return _expired_page(request)
+    if request.method == "POST":
+        persona = personas.get(request.POST.get("persona", ""))
+        if persona is None:
+            return _error_page(request, _("Choose one of the listed personas."))
+        if not store.choose_persona(request_id, persona.id):
+            return _expired_page(request)
+        return HttpResponseRedirect(reverse("sgid_mock:consent", args=[request_id]))
+    context = {"request_id": request_id, "personas": personas.PERSONAS}
+    return render(request, "sgid_mock/personas.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest, request_id: str) -> HttpResponse:
+    authorization = store.get_authorization_request(request_id)
+    if authorization is None:
+        return _expired_page(request)
+    persona = personas.get(store.chosen_persona(request_id) or "")
+    if request.method == "GET":
+        if persona is None:
+            return HttpResponseRedirect(reverse("sgid_mock:personas", args=[request_id]))
+        shared = [
+            (scopes.describe(scope), None if scope == scopes.OPENID else persona.value(scope))
+            for scope in authorization.scopes
+        ]
+        context = {
+            "request_id": request_id,
+            "client_id": authorization.client_id,
+            "persona": persona,
+            "shared": shared,
+        }
+        return render(request, "sgid_mock/consent.html", context)
+
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "cancel") or (decision == "approve" and persona is None):
+        return _error_page(request, _("Choose a persona, then Approve or Cancel."))
+    if store.take_authorization_request(request_id) is None:
+        return _expired_page(request)
+    if decision == "cancel" or persona is None:
+        return _redirect_to_client(
+            authorization.redirect_uri,
+            error="access_denied",
+            error_description="The user cancelled the sign-in",
+            state=authorization.state,
+        )
+    code = store.issue_code(authorization, persona.id)
+    return _redirect_to_client(authorization.redirect_uri, code=code, state=authorization.state)
