@@ -1,8 +1,8 @@
 """Settings for the sgID relying party: one file, driven by the environment.
 
 Every value comes from an environment variable (django-environ). A `.env` file beside
-`manage.py` is read when present; the real environment wins over it. `.env.example`
-lists every variable. Problems with the sgID settings are reported by the system checks in
+`manage.py` (or the file named by ENV_FILE) is read when present; the real environment wins.
+`.env.example` lists every variable. Problems with the sgID settings are reported by the system checks in
 `accounts/checks.py`, which name the variable to fix.
 """
 
@@ -15,8 +15,10 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
-    environ.Env.read_env(BASE_DIR / ".env")
+# Values already in the environment win over the file's.
+ENV_FILE = Path(environ.Env().str("ENV_FILE", default=str(BASE_DIR / ".env")))
+if ENV_FILE.is_file():
+    environ.Env.read_env(ENV_FILE)
 
 DEBUG = env.bool("DEBUG", default=False)
 # Required outside DEBUG: a missing SECRET_KEY stops start-up with a message naming it.

@@ -155,3 +155,49 @@ def test_profile_of_an_openid_only_login_says_nothing_was_shared(client, fake_sg
     page = client.get("/profile").content.decode()
     assert "without sharing any details" in page
     assert client.get("/api/me").json() == {"sub": m.SUB, "name": None, "data": {}}
+
+
+def test_the_session_cookie_is_httponly_lax_and_secure(client, fake_sgid):
+    url = start_login(client)
+    fake_sgid.answer(fake_sgid.nonce_of(url))
+    response = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert cookie["secure"] is True  # DEBUG is off in tests, as in production
+
+
+def test_the_private_key_is_read_once_per_process(client, fake_sgid, settings, tmp_path):
+    key_file = tmp_path / "client.pem"
+    key_file.write_text(m.pem(m.rsa_key("client")))
+    settings.SGID_PRIVATE_KEY = ""
+    settings.SGID_PRIVATE_KEY_FILE = str(key_file)
+    for _ in range(2):
+        url = start_login(client)
+        fake_sgid.answer(fake_sgid.nonce_of(url))
+        response = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+        assert response.status_code == 302
+        key_file.unlink(missing_ok=True)  # gone after the first login: the parsed key is kept
+
+
+def test_a_request_for_another_host_is_a_designed_400(client):
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert b"We could not understand that request" in response.content
+
+
+def test_a_form_without_its_csrf_token_gets_a_designed_403(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/auth/logout")
+    assert response.status_code == 403
+    assert b"This form has expired" in response.content
+
+
+def test_the_500_page_is_designed_and_shows_no_details(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content
+    assert b"Traceback" not in response.content
