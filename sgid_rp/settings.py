@@ -2,8 +2,8 @@
 
 Every value comes from an environment variable (django-environ). A `.env` file beside
 `manage.py` (or the file named by ENV_FILE) is read when present; the real environment wins.
-`.env.example` lists every variable. Problems with the sgID settings are reported by the system checks in
-`accounts/checks.py`, which name the variable to fix.
+`.env.example` lists every variable. Problems with the sgID settings are reported by the
+system checks in `accounts/checks.py`, which name the variable to fix.
 """
 
 from __future__ import annotations
