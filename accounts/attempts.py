@@ -7,7 +7,10 @@ or reloaded callback finds nothing.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import cache
 
 from .sgid.authorize import LoginAttempt
 
@@ -51,12 +54,19 @@ def take(session: SessionBase, state: str, now: float) -> LoginAttempt | None:
 
     The removal is saved at once, before the token call: SessionMiddleware does not save a
     session when the response is a 5xx, and a failed login must not leave its attempt reusable.
+    A marker in the shared cache makes the use atomic: of two callbacks racing with one state,
+    or a concurrent request whose session save brings the attempt back, only one gets it.
     """
     attempts = _pending(session, now)
     attempt = attempts.pop(state, None)
     if attempt is not None or len(attempts) != len(session.get(SESSION_KEY) or {}):
         _save(session, attempts)
         session.save()
+    if attempt is None:
+        return None
+    marker = "sgid:used-state:" + hashlib.sha256(state.encode()).hexdigest()
+    if not cache.add(marker, True, ATTEMPT_LIFETIME):
+        return None
     return attempt
 
 

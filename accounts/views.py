@@ -15,7 +15,6 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -43,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     """GET: the sign-in page. POST: start a login attempt and go to sgID."""
-    next_path = safe_next(request, request.POST.get("next") or request.GET.get("next"))
+    next_path = safe_next(request.POST.get("next") or request.GET.get("next"))
     if request.method == "GET":
         return render(request, "accounts/login.html", {"next": next_path})
     try:
@@ -78,14 +77,16 @@ def callback(request: HttpRequest) -> HttpResponse:
     attempt = attempts.take(request.session, state, time.time()) if state else None
     next_path = attempt.next_path if attempt else str(reverse("profile"))
     try:
-        if error := request.GET.get("error"):
-            raise error_from_callback(error)
         if attempt is None:
             # A reloaded callback of a login that already succeeded in this session: go on.
             done = attempts.completed_next(request.session, state) if state else None
             if done is not None and request.user.is_authenticated:
                 return redirect(done)
+            # Without a live attempt, not even `error=` is sgID's word: it could come from
+            # any link on any site.
             raise LoginExpired("unknown, expired or already used state")
+        if error := request.GET.get("error"):
+            raise error_from_callback(error)
         code = request.GET.get("code", "")
         if not code or len(code) > MAX_CODE_LENGTH:
             raise ProviderUntrusted("callback without a usable code")
@@ -167,10 +168,9 @@ def _failure(request: HttpRequest, error: SgidError, next_path: str) -> HttpResp
 
 
 def _render_failure(request: HttpRequest, failure: Failure, next_path: str) -> HttpResponse:
-    try_again = f"{reverse('login')}?{urlencode({'next': next_path})}"
     return render(
         request,
         "accounts/login_failed.html",
-        {"failure": failure, "try_again": try_again, "next": next_path},
+        {"failure": failure, "next": next_path},
         status=failure.status,
     )

@@ -95,15 +95,15 @@ def test_cancelling_at_the_dev_sgid_shows_the_cancelled_page(client, dev_sgid, s
     assert dev_sgid.paths == []
 
 
-def test_the_dev_sgid_refuses_a_code_redeemed_twice(client, dev_sgid, settings):
-    response, query = through_dev_sgid(client, settings, persona="LIM WEI MING", decision="Approve")
-    assert response.status_code == 302
-    # A second browser with the same code and a login attempt of its own is refused by sgID.
+def test_a_code_taken_from_one_browser_is_useless_in_another(client, dev_sgid, settings):
+    """PKCE binds the code to the browser that started the login: an intercepted code,
+    replayed with another browser's login attempt, is refused by sgID (invalid_grant)."""
     from django.test import Client
 
-    other = Client()
-    authorize_url = start_login(other)
-    state = parse_qs(urlsplit(authorize_url).query)["state"][0]
-    replay = other.get("/auth/callback", {"code": query["code"][0], "state": state})
+    response, query = through_dev_sgid(client, settings, persona="LIM WEI MING", decision="Approve")
+    assert response.status_code == 302
+    attacker = Client()
+    state = parse_qs(urlsplit(start_login(attacker)).query)["state"][0]
+    replay = attacker.get("/auth/callback", {"code": query["code"][0], "state": state})
     assert replay.status_code == 400
-    assert other.get("/api/me").status_code == 401
+    assert attacker.get("/api/me").status_code == 401

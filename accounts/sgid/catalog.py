@@ -8,8 +8,9 @@ data for this person. Unknown scopes are kept as text under their own name.
 from __future__ import annotations
 
 import enum
-import json
 from typing import Any, Final
+
+from .jsontext import loads
 
 
 class Kind(enum.Enum):
@@ -20,21 +21,13 @@ class Kind(enum.Enum):
     RECORDS = "records"
 
 
-class _NotAvailable:
+class NotAvailable(enum.Enum):
     """sgID's `"NA"`: the person has no data for this scope."""
 
-    _instance: _NotAvailable | None = None
-
-    def __new__(cls) -> _NotAvailable:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "NOT_AVAILABLE"
+    NA = "NA"
 
 
-NOT_AVAILABLE: Final = _NotAvailable()
+NOT_AVAILABLE: Final = NotAvailable.NA
 NA_TEXT: Final = "NA"
 
 KINDS: Final[dict[str, Kind]] = {
@@ -54,7 +47,7 @@ def kind_of(scope: str) -> Kind:
     return KINDS.get(scope, Kind.TEXT)
 
 
-def parse_value(scope: str, raw: str) -> _NotAvailable | str | list[Any] | dict[str, Any]:
+def parse_value(scope: str, raw: str) -> NotAvailable | str | list[Any] | dict[str, Any]:
     """The value as data: NOT_AVAILABLE, parsed JSON for records, else the text itself.
 
     Records that are not valid JSON are kept as text rather than lost.
@@ -63,7 +56,7 @@ def parse_value(scope: str, raw: str) -> _NotAvailable | str | list[Any] | dict[
         return NOT_AVAILABLE
     if kind_of(scope) is Kind.RECORDS:
         try:
-            parsed = json.loads(raw)
+            parsed = loads(raw)
         except ValueError:
             return raw
         if isinstance(parsed, (list, dict)):

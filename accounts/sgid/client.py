@@ -17,6 +17,7 @@ from jwcrypto.jwk import JWK
 
 from .authorize import LoginAttempt, authorization_url, new_attempt
 from .config import ClientConfig
+from .errors import ProviderUntrusted, SgidError
 from .id_token import verify_id_token
 from .jwks import JwksCache
 from .tokens import exchange_code
@@ -54,7 +55,19 @@ class SgidClient:
         return attempt, authorization_url(self.config, attempt)
 
     def finish(self, attempt: LoginAttempt, code: str) -> Identity:
-        """Redeem the code for this attempt and return the verified, decrypted identity."""
+        """Redeem the code for this attempt and return the verified, decrypted identity.
+
+        Raises SgidError only: whatever else sgID's answer makes a library raise is, by
+        definition, an answer we cannot trust.
+        """
+        try:
+            return self._finish(attempt, code)
+        except SgidError:
+            raise
+        except Exception as exc:
+            raise ProviderUntrusted(f"sgID's answer broke a parser ({type(exc).__name__})") from exc
+
+    def _finish(self, attempt: LoginAttempt, code: str) -> Identity:
         tokens = exchange_code(
             self.http,
             self.config,

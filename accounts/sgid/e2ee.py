@@ -9,12 +9,12 @@ RSA-OAEP + A128CBC-HS256 with dir + A256GCM fields.
 
 from __future__ import annotations
 
-import json
-
+from jwcrypto.common import JWException
 from jwcrypto.jwe import JWE
 from jwcrypto.jwk import JWK
 
 from .errors import DecryptionFailed
+from .jsontext import loads
 
 KEY_LAYER_ALGORITHMS = ("RSA-OAEP-256", "RSA-OAEP", "A256GCM", "A128CBC-HS256")
 FIELD_LAYER_ALGORITHMS = ("A128GCMKW", "dir", "A128GCM", "A256GCM")
@@ -41,11 +41,11 @@ def unwrap_data_key(encrypted_key: str, private_key: JWK) -> JWK:
     """Layer 1: the symmetric key that encrypts this response's fields."""
     plaintext = decrypt_compact(encrypted_key, private_key, KEY_LAYER_ALGORITHMS)
     try:
-        jwk_json = json.loads(plaintext)
+        jwk_json = loads(plaintext)
         if not isinstance(jwk_json, dict) or jwk_json.get("kty") != "oct":
             raise ValueError("not a symmetric JWK")
         return JWK(**jwk_json)
-    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+    except (ValueError, TypeError, JWException) as exc:
         raise DecryptionFailed("the decrypted key is not a symmetric JWK") from exc
 
 

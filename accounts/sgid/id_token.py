@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -164,4 +165,10 @@ def _numeric(claims: dict[str, Any], name: str) -> float:
     # bool is an int in Python; a JSON true is no time.
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise IdTokenInvalid(f"ID token {name} is missing or not a number")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError as exc:
+        raise IdTokenInvalid(f"ID token {name} is out of range") from exc
+    if not math.isfinite(number):
+        raise IdTokenInvalid(f"ID token {name} is not a finite number")
+    return number

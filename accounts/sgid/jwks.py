@@ -4,7 +4,9 @@ The key set is kept in this process and in a shared store (Django's cache in the
 `ttl` seconds, so a warm login fetches nothing. A token signed with a key we have not seen (sgID
 rotated its keys) triggers one refetch, but at most one per `cooldown` across every process that
 shares the store, so tokens with forged `kid`s cannot make us hammer sgID. A failed fetch keeps the
-keys already known: a JWKS outage does not stop logins signed with a known key.
+keys already known: a JWKS outage does not stop logins signed with a known key. While one thread
+refreshes an expired set, the others go on with the keys they have; none waits on the network
+unless no key is known at all, and then a failed fetch is not retried before the cooldown.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import requests
@@ -65,12 +68,21 @@ class MemoryStore:
 _MISSING = object()
 
 
-def parse_jwks(document: dict[str, Any]) -> dict[str | None, PyJWK]:
-    """The RS256 signing keys of a JWKS document, by `kid`. Other keys are ignored."""
+@dataclass(frozen=True)
+class _Snapshot:
+    keys: tuple[tuple[str | None, PyJWK], ...]
+    fetched_at: float
+
+
+_EMPTY = _Snapshot(keys=(), fetched_at=float("-inf"))
+
+
+def parse_jwks(document: dict[str, Any]) -> tuple[tuple[str | None, PyJWK], ...]:
+    """The RS256 signing keys of a JWKS document as (kid, key) pairs. Other keys are ignored."""
     entries = document.get("keys")
     if not isinstance(entries, list):
         raise ProviderUnavailable("JWKS document without a keys array")
-    keys: dict[str | None, PyJWK] = {}
+    keys: list[tuple[str | None, PyJWK]] = []
     for entry in entries:
         if not isinstance(entry, dict) or entry.get("kty") != "RSA":
             continue
@@ -80,8 +92,18 @@ def parse_jwks(document: dict[str, Any]) -> dict[str | None, PyJWK]:
             key = PyJWK(entry, algorithm="RS256")
         except (PyJWTError, ValueError, TypeError):
             continue
-        keys[entry.get("kid") if isinstance(entry.get("kid"), str) else None] = key
-    return keys
+        kid = entry.get("kid")
+        keys.append((kid if isinstance(kid, str) else None, key))
+    return tuple(keys)
+
+
+def select_key(keys: tuple[tuple[str | None, PyJWK], ...], kid: str | None) -> PyJWK | None:
+    """The one key for this `kid`; a token may omit `kid` only when the set holds one key."""
+    matches = [key for key_id, key in keys if key_id == kid] if kid is not None else []
+    if kid is None and len(keys) == 1:
+        matches = [keys[0][1]]
+    # Two keys under one kid leave the signer ambiguous: trust neither.
+    return matches[0] if len(matches) == 1 else None
 
 
 class JwksCache:
@@ -103,9 +125,10 @@ class JwksCache:
         self._ttl = ttl
         self._cooldown = cooldown
         self._clock = clock
-        self._lock = threading.Lock()
-        self._keys: dict[str | None, PyJWK] = {}
-        self._fetched_at = float("-inf")
+        # Replaced whole, never mutated, so readers need no lock.
+        self._snapshot = _EMPTY
+        self._refresh_lock = threading.Lock()
+        self._retry_at = float("-inf")
         uri_hash = hashlib.sha256(jwks_uri.encode()).hexdigest()[:16]
         self._store_key = f"sgid:jwks:{uri_hash}"
         self._cooldown_key = f"sgid:jwks-refetch:{uri_hash}"
@@ -113,45 +136,65 @@ class JwksCache:
 
     def key_for(self, kid: str | None) -> PyJWK:
         """The key that should have signed a token with this `kid` header (None if absent)."""
-        with self._lock:
-            keys = self._current_keys()
-            key = _select(keys, kid)
-            if key is None and kid is not None:
-                keys = self._refetch_for_unknown_kid(kid)
-                key = _select(keys, kid)
+        keys = self._current_keys()
+        key = select_key(keys, kid)
+        if key is None and kid is not None and not any(k == kid for k, _ in keys):
+            key = select_key(self._refetch_for_unknown_kid(kid), kid)
         if key is not None:
             return key
         if kid is None:
             raise IdTokenInvalid(f"ID token without kid while the JWKS holds {len(keys)} keys")
-        raise IdTokenInvalid("ID token signed with a key not in sgID's JWKS")
+        raise IdTokenInvalid("ID token's key is not in sgID's JWKS, or not unique there")
 
-    def _current_keys(self) -> dict[str | None, PyJWK]:
+    def _current_keys(self) -> tuple[tuple[str | None, PyJWK], ...]:
+        snapshot = self._snapshot
+        if snapshot.keys and self._clock() - snapshot.fetched_at < self._ttl:
+            return snapshot.keys
+        if snapshot.keys:
+            # Expired: one thread refreshes while the others go on with these keys.
+            if not self._refresh_lock.acquire(blocking=False):
+                return snapshot.keys
+        else:
+            self._refresh_lock.acquire()
+        try:
+            return self._refresh()
+        finally:
+            self._refresh_lock.release()
+
+    def _refresh(self) -> tuple[tuple[str | None, PyJWK], ...]:
         now = self._clock()
-        if self._keys and now - self._fetched_at < self._ttl:
-            return self._keys
-        if self._load_shared(fresher_than=now - self._ttl):
-            return self._keys
+        snapshot = self._snapshot
+        if snapshot.keys and now - snapshot.fetched_at < self._ttl:
+            return snapshot.keys  # another thread refreshed while we waited
+        if self._adopt_shared(fresher_than=now - self._ttl):
+            return self._snapshot.keys
+        if now < self._retry_at:
+            if snapshot.keys or self._adopt_shared(fresher_than=float("-inf")):
+                return self._snapshot.keys
+            raise ProviderUnavailable("JWKS endpoint failed recently; waiting before a retry")
         try:
             self._fetch(now)
         except SgidError as exc:
-            if not self._keys and not self._load_shared(fresher_than=float("-inf")):
+            self._retry_at = now + self._cooldown
+            if not snapshot.keys and not self._adopt_shared(fresher_than=float("-inf")):
                 raise
-            # Keep the keys we know; try the network again after a cooldown, not on every login.
             logger.warning("sgID JWKS refresh failed, using cached keys: %s", exc.reason)
-            self._fetched_at = now - self._ttl + self._cooldown
-        return self._keys
+        return self._snapshot.keys
 
-    def _refetch_for_unknown_kid(self, kid: str) -> dict[str | None, PyJWK]:
-        # Another process may already have fetched the rotated set.
-        if self._load_shared(fresher_than=self._fetched_at) and kid in self._keys:
-            return self._keys
-        if not self._store.add(self._cooldown_key, 1, self._cooldown):
-            return self._keys
-        try:
-            self._fetch(self._clock())
-        except SgidError as exc:
-            logger.warning("sgID JWKS refetch for an unknown kid failed: %s", exc.reason)
-        return self._keys
+    def _refetch_for_unknown_kid(self, kid: str) -> tuple[tuple[str | None, PyJWK], ...]:
+        with self._refresh_lock:
+            # Another process (or thread) may already have fetched the rotated set.
+            if self._adopt_shared(fresher_than=self._snapshot.fetched_at) and any(
+                k == kid for k, _ in self._snapshot.keys
+            ):
+                return self._snapshot.keys
+            if not self._store.add(self._cooldown_key, 1, self._cooldown):
+                return self._snapshot.keys
+            try:
+                self._fetch(self._clock())
+            except SgidError as exc:
+                logger.warning("sgID JWKS refetch for an unknown kid failed: %s", exc.reason)
+            return self._snapshot.keys
 
     def _fetch(self, now: float) -> None:
         self.fetches += 1
@@ -163,14 +206,14 @@ class JwksCache:
         keys = parse_jwks(response.body)
         if not keys:
             raise ProviderUnavailable("JWKS document holds no RS256 signing key")
-        self._keys, self._fetched_at = keys, now
+        self._snapshot = _Snapshot(keys=keys, fetched_at=now)
         self._store.set(
             self._store_key,
             {"jwks": response.body, "fetched_at": now},
             self._ttl + STALE_RETENTION,
         )
 
-    def _load_shared(self, *, fresher_than: float) -> bool:
+    def _adopt_shared(self, *, fresher_than: float) -> bool:
         """Adopt the shared copy if it was fetched after `fresher_than`."""
         shared = self._store.get(self._store_key)
         if not isinstance(shared, dict):
@@ -187,14 +230,5 @@ class JwksCache:
             return False
         if not keys:
             return False
-        self._keys, self._fetched_at = keys, float(fetched_at)
+        self._snapshot = _Snapshot(keys=keys, fetched_at=float(fetched_at))
         return True
-
-
-def _select(keys: dict[str | None, PyJWK], kid: str | None) -> PyJWK | None:
-    if kid is not None:
-        return keys.get(kid)
-    # A token may omit `kid` when the set holds exactly one key.
-    if len(keys) == 1:
-        return next(iter(keys.values()))
-    return None

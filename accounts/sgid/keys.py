@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from jwcrypto.jwk import JWK
@@ -26,7 +27,7 @@ def load_private_key(pem: str) -> JWK:
         raise ConfigurationError("the private key is not PEM text")
     try:
         key = load_pem_private_key(text.encode("ascii"), password=None)
-    except (ValueError, TypeError, UnicodeEncodeError) as exc:
+    except (ValueError, TypeError, UnicodeEncodeError, UnsupportedAlgorithm) as exc:
         # The message of a failed parse can quote key material: say only what failed.
         raise ConfigurationError(
             "the private key could not be read (PEM, PKCS#8 or PKCS#1, unencrypted)"
@@ -37,7 +38,11 @@ def load_private_key(pem: str) -> JWK:
         raise ConfigurationError(
             f"the private key has {key.key_size} bits; at least {MIN_RSA_BITS} are required"
         )
-    return JWK.from_pyca(key)
+    jwk = JWK.from_pyca(key)
+    # jwcrypto rebuilds (and validates) the key object on first use, then keeps it: do that
+    # here, at load, so that no login pays for it.
+    jwk.get_op_key("unwrapKey")
+    return jwk
 
 
 def read_private_key(*, pem: str = "", path: str = "") -> JWK:

@@ -13,6 +13,18 @@ from .config import ClientConfig
 from .errors import LoginExpired, ProviderUnavailable, ProviderUntrusted
 from .http import request_json
 
+# RFC 6749 §5.2; any other value is sgID's free text and stays out of the logs.
+_TOKEN_ERRORS = frozenset(
+    {
+        "invalid_request",
+        "invalid_client",
+        "invalid_grant",
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "invalid_scope",
+    }
+)
+
 
 @dataclass(frozen=True)
 class TokenResponse:
@@ -50,7 +62,7 @@ def exchange_code(
         # RFC 6749 §5.2: the code is invalid, expired, already used, or its PKCE proof failed.
         if error == "invalid_grant":
             raise LoginExpired("token endpoint: invalid_grant")
-        shown = error if isinstance(error, str) and error.isidentifier() else "unknown"
+        shown = error if error in _TOKEN_ERRORS else "other"
         raise ProviderUnavailable(
             f"token endpoint refused the request ({response.status}, {shown})"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from urllib.parse import parse_qs, urlsplit
 
@@ -9,6 +10,7 @@ import pytest
 import requests
 import responses as responses_lib
 from django.test import Client
+from jwcrypto import jwk
 
 from accounts.attempts import ATTEMPT_LIFETIME, MAX_PENDING, SESSION_KEY
 from accounts.models import User
@@ -226,3 +228,67 @@ def test_logs_hold_no_code_token_or_personal_data(client, fake_sgid, caplog):
     for secret in ("code-1", fake_sgid.access_token, "TAN AH KOW", m.SUB, m.CLIENT_SECRET):
         assert secret not in text
     assert "category=success" in text
+
+
+def test_an_error_without_a_live_attempt_is_not_taken_as_sgids_word(client, fake_sgid):
+    response = client.get("/auth/callback", {"error": "access_denied"})
+    assert response.status_code == 400
+    assert b"expired or was already used" in response.content
+
+
+def test_an_attempt_brought_back_by_a_concurrent_session_save_is_still_used_once(client, fake_sgid):
+    url = start_login(client)
+    before = client.session[SESSION_KEY]
+    fake_sgid.answer(fake_sgid.nonce_of(url))
+    assert client.get("/auth/callback", {"code": "c", "state": state_of(url)}).status_code == 302
+    # Another request of this browser, begun before the callback, saves its older copy.
+    session = client.session
+    session[SESSION_KEY] = before
+    session.save()
+    client.post("/auth/logout")
+    session = client.session
+    session[SESSION_KEY] = before
+    session.save()
+    replay = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    assert replay.status_code == 400
+    assert client.get("/api/me").status_code == 401
+
+
+def _userinfo_with_layer1(plaintext: bytes) -> str:
+    public = jwk.JWK.from_pyca(m.rsa_key("client").public_key())
+    body = m.userinfo({"myinfo.name": "TAN"})
+    body["key"] = m.encrypt(plaintext, public, "RSA-OAEP-256", "A256GCM")
+    return json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "body"),
+    [
+        ("userinfo", "[" * 100_000),
+        ("token", "[" * 100_000),
+        ("userinfo", '{"sub": "' + m.SUB + '", "data": {}, "key": NaN}'),
+        ("userinfo", lambda: _userinfo_with_layer1(b'{"kty": "oct"}')),
+    ],
+    ids=["nested-userinfo", "nested-token", "nan", "layer1-jwk-without-k"],
+)
+def test_a_hostile_answer_is_a_502_page_not_a_crash(client, fake_sgid, endpoint, body):
+    url = start_login(client)
+    fake_sgid.answer(fake_sgid.nonce_of(url))
+    method, target = {
+        "userinfo": (responses_lib.GET, fake_sgid.userinfo_url),
+        "token": (responses_lib.POST, fake_sgid.token_url),
+    }[endpoint]
+    fake_sgid.mock.replace(method, target, body=body() if callable(body) else body)
+    response = client.get("/auth/callback", {"code": "code-1", "state": state_of(url)})
+    assert response.status_code == 502
+    assert client.get("/api/me").status_code == 401
+
+
+def test_records_nested_beyond_reason_still_show_a_profile(client, fake_sgid):
+    deep = "[" * 5000 + "]" * 5000
+    fake_sgid.identity_data = {"myinfo.name": "TAN", "myinfo.vehicles": deep}
+    url = start_login(client)
+    fake_sgid.answer(fake_sgid.nonce_of(url))
+    assert client.get("/auth/callback", {"code": "c", "state": state_of(url)}).status_code == 302
+    assert client.get("/profile").status_code == 200
+    assert client.get("/api/me").json()["data"]["myinfo.vehicles"] == deep

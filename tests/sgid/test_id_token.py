@@ -200,3 +200,20 @@ def test_rejects_garbage():
     for token in ["", "not-a-jwt", "a.b.c", "....", "x" * 5000]:
         with pytest.raises(IdTokenInvalid):
             verify(token)
+
+
+@pytest.mark.parametrize("value", [10**400, float("inf"), float("nan")], ids=["huge", "inf", "nan"])
+@pytest.mark.parametrize("claim", ["exp", "iat"])
+def test_rejects_times_that_are_not_finite_numbers(claim, value):
+    payload = m.claims()
+    payload[claim] = value
+    # PyJWT refuses to encode NaN; sign the JSON text as sgID's bytes would arrive.
+    body = json.dumps(payload, allow_nan=True).encode()
+    header = jwt.utils.base64url_encode(b'{"alg":"RS256","typ":"JWT","kid":"k1"}')
+    signing_input = header + b"." + jwt.utils.base64url_encode(body)
+    signature = jwt.algorithms.RSAAlgorithm(jwt.algorithms.RSAAlgorithm.SHA256).sign(
+        signing_input, m.rsa_key()
+    )
+    token = (signing_input + b"." + jwt.utils.base64url_encode(signature)).decode()
+    with pytest.raises(IdTokenInvalid, match=claim):
+        verify(token)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import threading
+import time
+
 import pytest
 import requests
 import responses
@@ -148,3 +152,77 @@ def test_a_document_without_usable_keys_is_unavailable(store, clock, body):
     responses.get(URI, json=body)
     with pytest.raises(ProviderUnavailable):
         make(store, clock).key_for("k1")
+
+
+@responses.activate
+def test_two_keys_without_kid_do_not_let_a_kidless_token_choose(store, clock):
+    responses.get(URI, json=m.jwks(m.public_jwk(m.rsa_key(), kid=None), K2 | {"kid": None}))
+    cache = make(store, clock)
+    with pytest.raises(IdTokenInvalid, match="without kid"):
+        cache.key_for(None)
+
+
+@responses.activate
+def test_a_kid_published_twice_is_trusted_for_neither_key(store, clock):
+    twin = m.public_jwk(m.rsa_key("rotated"), kid="k1")
+    responses.get(URI, json=m.jwks(K1, twin))
+    with pytest.raises(IdTokenInvalid, match="not unique"):
+        make(store, clock).key_for("k1")
+
+
+@responses.activate
+def test_during_an_outage_the_endpoint_is_retried_once_per_cooldown(store, clock):
+    responses.get(URI, json=m.jwks(K1))
+    cache = make(store, clock, ttl=60, cooldown=30)
+    cache.key_for("k1")
+    responses.replace(responses.GET, URI, status=503)
+    clock.now += 61
+    for _ in range(50):
+        assert cache.key_for("k1").key_id == "k1"
+    assert len(responses.calls) == 2  # the first fetch and one failed refresh
+    clock.now += 31
+    cache.key_for("k1")
+    assert len(responses.calls) == 3
+
+
+@responses.activate
+def test_with_no_keys_a_failed_fetch_is_not_retried_before_the_cooldown(store, clock):
+    responses.get(URI, status=503)
+    cache = make(store, clock, cooldown=30)
+    for _ in range(20):
+        with pytest.raises(ProviderUnavailable):
+            cache.key_for("k1")
+    assert len(responses.calls) == 1
+    clock.now += 31
+    responses.replace(responses.GET, URI, json=m.jwks(K1))
+    assert cache.key_for("k1").key_id == "k1"
+
+
+def test_a_slow_refresh_does_not_hold_up_other_logins(store, clock):
+    """While one thread refreshes expired keys, another is served the keys it has at once."""
+    release = threading.Event()
+    in_fetch = threading.Event()
+    fetches = []
+
+    def jwks_endpoint(request):
+        fetches.append(request)
+        if len(fetches) > 1:  # the refresh: held until the test releases it
+            in_fetch.set()
+            release.wait(5)
+        return (200, {}, json.dumps(m.jwks(K1)))
+
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.GET, URI, callback=jwks_endpoint)
+        cache = make(store, clock, ttl=60)
+        cache.key_for("k1")
+        clock.now += 61
+        refresher = threading.Thread(target=cache.key_for, args=("k1",))
+        refresher.start()
+        assert in_fetch.wait(5)
+        started = time.monotonic()
+        assert cache.key_for("k1").key_id == "k1"
+        waited = time.monotonic() - started
+        release.set()
+        refresher.join(5)
+    assert len(fetches) == 2
+    assert waited < 1.0  # served from memory, not after the 5 s the refresh is held for

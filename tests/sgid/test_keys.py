@@ -29,7 +29,8 @@ def test_reads_a_file(tmp_path):
 
 
 def test_pem_text_wins_over_a_file(tmp_path):
-    assert read_private_key(pem=m.pem(m.rsa_key("client")), path=str(tmp_path / "absent"))
+    key = read_private_key(pem=m.pem(m.rsa_key("client")), path=str(tmp_path / "absent"))
+    assert key.has_private
 
 
 def test_rejects_a_missing_file(tmp_path):
@@ -54,7 +55,14 @@ def test_rejects_a_key_under_2048_bits():
 
 @pytest.mark.parametrize(
     "text",
-    ["", "hello", "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----"],
+    [
+        "",
+        "hello",
+        "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----",
+        # PKCS#8 naming an algorithm no library knows (OID 1.2.3.4)
+        "-----BEGIN PRIVATE KEY-----\nMA4CAQAwBQYDKgMEBAIFAA==\n-----END PRIVATE KEY-----",
+    ],
+    ids=["empty", "text", "not-der", "unknown-algorithm"],
 )
 def test_rejects_text_that_is_not_a_pem_key(text):
     with pytest.raises(ConfigurationError):

@@ -120,3 +120,30 @@ def test_an_oversized_answer_is_refused():
     responses.post(URL, body=b"{" + b" " * (MAX_BODY_BYTES + 10) + b"}")
     with pytest.raises(ProviderUntrusted, match="more than"):
         exchange()
+
+
+@responses.activate
+def test_a_gateway_error_page_is_unavailable_not_tampering():
+    responses.post(URL, status=429, body="<html>Too many requests</html>")
+    with pytest.raises(ProviderUnavailable, match="429"):
+        exchange()
+
+
+@responses.activate
+@pytest.mark.parametrize(
+    "body",
+    ["[" * 100_000, '{"access_token": NaN, "id_token": "it"}', '{"x": Infinity}'],
+    ids=["deeply-nested", "nan", "infinity"],
+)
+def test_hostile_json_is_untrusted_not_a_crash(body):
+    responses.post(URL, body=body)
+    with pytest.raises(ProviderUntrusted):
+        exchange()
+
+
+@responses.activate
+def test_free_text_error_codes_stay_out_of_the_reason():
+    responses.post(URL, status=400, json={"error": "x" * 5000})
+    with pytest.raises(ProviderUnavailable) as raised:
+        exchange()
+    assert "xxx" not in raised.value.reason

@@ -116,3 +116,16 @@ def test_rejects_a_value_that_is_not_utf8():
     }
     with pytest.raises(DecryptionFailed, match="UTF-8"):
         decrypt_userinfo(body, CLIENT_KEY, m.SUB)
+
+
+@pytest.mark.parametrize(
+    "plaintext",
+    [b'{"kty": "oct"}', b'{"kty": "oct", "k": 5}', b"[" * 100_000, b'{"kty": "oct", "k": NaN}'],
+    ids=["no-k", "k-not-text", "deeply-nested", "nan"],
+)
+def test_rejects_a_key_layer_plaintext_that_is_not_a_usable_jwk(plaintext):
+    public = jwk.JWK.from_pyca(m.rsa_key("client").public_key())
+    body = {**m.userinfo(DATA)}
+    body["key"] = m.encrypt(plaintext, public, "RSA-OAEP-256", "A256GCM")
+    with pytest.raises(DecryptionFailed):
+        decrypt_userinfo(body, CLIENT_KEY, m.SUB)
