@@ -236,24 +236,6 @@ def test_an_error_without_a_live_attempt_is_not_taken_as_sgids_word(client, fake
     assert b"expired or was already used" in response.content
 
 
-def test_an_attempt_brought_back_by_a_concurrent_session_save_is_still_used_once(client, fake_sgid):
-    url = start_login(client)
-    before = client.session[SESSION_KEY]
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    assert client.get("/auth/callback", {"code": "c", "state": state_of(url)}).status_code == 302
-    # Another request of this browser, begun before the callback, saves its older copy.
-    session = client.session
-    session[SESSION_KEY] = before
-    session.save()
-    client.post("/auth/logout")
-    session = client.session
-    session[SESSION_KEY] = before
-    session.save()
-    replay = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
-    assert replay.status_code == 400
-    assert client.get("/api/me").status_code == 401
-
-
 def _userinfo_with_layer1(plaintext: bytes) -> str:
     public = jwk.JWK.from_pyca(m.rsa_key("client").public_key())
     body = m.userinfo({"myinfo.name": "TAN"})

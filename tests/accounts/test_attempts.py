@@ -1,0 +1,73 @@
+"""The pending-login store: bounded, expiring, and single use even under concurrency."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+
+from accounts.attempts import ATTEMPT_LIFETIME, MAX_PENDING, SESSION_KEY, remember, take
+from accounts.sgid.authorize import new_attempt
+from accounts.sgid.config import ClientConfig
+from tests import material as m
+
+pytestmark = pytest.mark.django_db
+
+CONFIG = ClientConfig.create(
+    issuer=m.ISSUER,
+    client_id=m.CLIENT_ID,
+    client_secret=m.CLIENT_SECRET,
+    redirect_uri=m.REDIRECT_URI,
+    scopes="openid",
+)
+NOW = 1_000_000.0
+
+
+def stored_attempt():
+    session = SessionStore()
+    attempt = new_attempt(CONFIG, next_path="/profile", now=NOW)
+    remember(session, attempt, NOW)
+    session.save()
+    return session.session_key, attempt
+
+
+def test_two_requests_racing_with_one_state_get_it_once():
+    key, attempt = stored_attempt()
+    first, second = SessionStore(key), SessionStore(key)
+    # Both requests have read the session before either takes the attempt.
+    assert first.get(SESSION_KEY) == second.get(SESSION_KEY)
+    results = [take(first, attempt.state, NOW), take(second, attempt.state, NOW)]
+    assert results.count(attempt) == 1
+    assert results.count(None) == 1
+
+
+def test_an_attempt_a_stale_save_brings_back_is_still_used_once():
+    key, attempt = stored_attempt()
+    session = SessionStore(key)
+    snapshot = dict(session.load())
+    assert take(session, attempt.state, NOW) == attempt
+    session.update(snapshot)  # another request of this browser saves its older copy
+    session.save()
+    assert take(SessionStore(key), attempt.state, NOW) is None
+
+
+def test_the_removal_is_saved_before_the_callback_goes_on():
+    key, attempt = stored_attempt()
+    take(SessionStore(key), attempt.state, NOW)
+    assert take(SessionStore(key), attempt.state, NOW) is None
+
+
+def test_an_attempt_lives_its_lifetime_and_no_longer():
+    key, attempt = stored_attempt()
+    assert take(SessionStore(key), attempt.state, NOW + ATTEMPT_LIFETIME) is None
+    key, attempt = stored_attempt()
+    assert take(SessionStore(key), attempt.state, NOW + ATTEMPT_LIFETIME - 1) == attempt
+
+
+def test_pending_attempts_are_capped_oldest_first():
+    session = SessionStore()
+    attempts = [new_attempt(CONFIG, next_path="/", now=NOW + i) for i in range(MAX_PENDING + 3)]
+    for attempt in attempts:
+        remember(session, attempt, attempt.created_at)
+    now = attempts[-1].created_at
+    assert [take(session, a.state, now) for a in attempts[:3]] == [None, None, None]
+    assert take(session, attempts[3].state, now) == attempts[3]
