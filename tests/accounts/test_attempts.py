@@ -7,18 +7,11 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from accounts.attempts import ATTEMPT_LIFETIME, MAX_PENDING, SESSION_KEY, remember, take
 from accounts.sgid.authorize import new_attempt
-from accounts.sgid.config import ClientConfig
-from tests import material as m
+from tests.factories import make_config
 
 pytestmark = pytest.mark.django_db
 
-CONFIG = ClientConfig.create(
-    issuer=m.ISSUER,
-    client_id=m.CLIENT_ID,
-    client_secret=m.CLIENT_SECRET,
-    redirect_uri=m.REDIRECT_URI,
-    scopes="openid",
-)
+CONFIG = make_config(scopes="openid")
 NOW = 1_000_000.0
 
 

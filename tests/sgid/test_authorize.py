@@ -9,18 +9,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from accounts.sgid.authorize import authorization_url, error_from_callback, new_attempt
-from accounts.sgid.config import ClientConfig
 from accounts.sgid.errors import LoginCancelled, ProviderUnavailable
 from accounts.sgid.pkce import is_valid_verifier, s256_challenge
 from tests import material as m
+from tests.factories import make_config
 
-CONFIG = ClientConfig.create(
-    issuer=m.ISSUER + "/",
-    client_id=m.CLIENT_ID,
-    client_secret=m.CLIENT_SECRET,
-    redirect_uri=m.REDIRECT_URI,
-    scopes="openid myinfo.name openid",
-)
+CONFIG = make_config(issuer=m.ISSUER + "/", scopes="openid myinfo.name openid")
 
 
 def test_endpoints_derive_from_the_issuer_without_its_trailing_slash():

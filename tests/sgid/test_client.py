@@ -10,18 +10,12 @@ import responses
 from jwcrypto import jwk
 
 from accounts.sgid.client import SgidClient
-from accounts.sgid.config import ClientConfig
 from accounts.sgid.errors import ProviderUntrusted
 from accounts.sgid.jwks import JwksCache, MemoryStore
 from tests import material as m
+from tests.factories import make_config
 
-CONFIG = ClientConfig.create(
-    issuer=m.ISSUER,
-    client_id=m.CLIENT_ID,
-    client_secret=m.CLIENT_SECRET,
-    redirect_uri=m.REDIRECT_URI,
-    scopes="openid myinfo.name",
-)
+CONFIG = make_config()
 DATA = {"myinfo.name": "NGUYỄN THỊ MAI"}
 
 

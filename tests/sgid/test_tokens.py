@@ -8,20 +8,13 @@ import pytest
 import requests
 import responses
 
-from accounts.sgid.config import ClientConfig
 from accounts.sgid.errors import LoginExpired, ProviderUnavailable, ProviderUntrusted
 from accounts.sgid.http import MAX_BODY_BYTES
 from accounts.sgid.tokens import exchange_code
 from tests import material as m
+from tests.factories import make_config
 
-CONFIG = ClientConfig.create(
-    issuer=m.ISSUER,
-    client_id=m.CLIENT_ID,
-    client_secret=m.CLIENT_SECRET,
-    redirect_uri=m.REDIRECT_URI,
-    scopes="openid",
-    http_timeout=2,
-)
+CONFIG = make_config(scopes="openid")
 URL = CONFIG.token_endpoint
 VERIFIER = "v" * 64
 
