@@ -146,3 +146,19 @@ def api_data(data: Mapping[str, str]) -> dict[str, Any]:
         value = parse_value(scope, raw)
         result[scope] = None if value is NOT_AVAILABLE else value
     return result
+
+
+def api_fields(data: Mapping[str, str]) -> list[dict[str, Any]]:
+    """`display_fields` as JSON, for a single-page app to render as the profile page does."""
+    return [
+        {
+            "scope": field.scope,
+            "label": str(field.label),
+            "shape": field.shape,
+            "text": field.text,
+            "lines": list(field.lines),
+            "columns": list(field.columns),
+            "rows": [list(row) for row in field.rows],
+        }
+        for field in display_fields(data)
+    ]

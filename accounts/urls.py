@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import api, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("auth/callback", views.callback, name="callback"),
     path("auth/logout", views.logout_view, name="logout"),
     path("profile", views.profile, name="profile"),
-    path("api/me", views.api_me, name="api-me"),
+    path("app/", views.spa, name="spa"),
+    path("api/me", api.me, name="api-me"),
+    path("api/csrf", api.csrf, name="api-csrf"),
     path("healthz", views.healthz, name="healthz"),
 ]

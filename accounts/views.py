@@ -1,12 +1,17 @@
-"""Views: each reads the request, makes one call, and maps the result or the error to a response."""
+"""Views: each reads the request, makes one call, and maps the result or the error to a response.
+
+Sign-in serves both patterns: a server-rendered page POSTs a form and is redirected to sgID; a
+single-page app POSTs with `Accept: application/json` and gets `{"url": ...}` to go to itself.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -21,17 +26,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import attempts
 from .failures import FAILURES, Failure, failure_for
-from .profile import api_data, display_fields
+from .profile import display_fields
 from .provider import get_client
 from .redirects import safe_next
-from .sgid.authorize import error_from_callback
+from .responses import json_error, wants_json
+from .session import PROFILE_SESSION_KEY
+from .sgid.authorize import LoginAttempt, error_from_callback
 from .sgid.errors import LoginExpired, ProviderUntrusted, SgidError
 
 logger = logging.getLogger("accounts.login")
 # Failures that may be someone tampering with a login go where Django reports suspicious activity.
 security_logger = logging.getLogger("django.security.sgid")
 
-PROFILE_SESSION_KEY = "sgid_profile"
 MAX_CODE_LENGTH = 2048
 
 
@@ -41,17 +47,37 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    """GET: the sign-in page. POST: start a login attempt and go to sgID."""
-    next_path = safe_next(request.POST.get("next") or request.GET.get("next"))
+    """GET: the sign-in page. POST: start a login attempt; go to sgID, or say where (JSON)."""
+    as_json = request.method == "POST" and wants_json(request)
+    requested = _requested_next(request)
+    if requested is _MALFORMED:
+        return json_error("bad_request", _("The request body is not valid JSON."), status=400)
+    next_path = safe_next(requested)
     if request.method == "GET":
         return render(request, "accounts/login.html", {"next": next_path})
     try:
         client = get_client()
     except SgidError as exc:
-        return _failure(request, exc, next_path)
-    attempt, url = client.start(next_path=next_path)
+        return _failure(request, exc, next_path, as_json=as_json)
+    attempt, url = client.start(next_path=next_path, mode="json" if as_json else "page")
     attempts.remember(request.session, attempt, attempt.created_at)
+    if as_json:
+        return JsonResponse({"url": url})
     return HttpResponseRedirect(url)
+
+
+_MALFORMED = object()
+
+
+def _requested_next(request: HttpRequest) -> object:
+    """`next` from a JSON body, a form, or the query; _MALFORMED for a broken JSON body."""
+    if request.content_type == "application/json" and request.body:
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            return _MALFORMED
+        return body.get("next", "") if isinstance(body, dict) else ""
+    return request.POST.get("next") or request.GET.get("next")
 
 
 def _no_referrer(
@@ -75,7 +101,6 @@ def callback(request: HttpRequest) -> HttpResponse:
     """sgID sends the browser back here with `code` and `state`, or with `error`."""
     state = request.GET.get("state", "")
     attempt = attempts.take(request.session, state, time.time()) if state else None
-    next_path = attempt.next_path if attempt else str(reverse("profile"))
     try:
         if attempt is None:
             # A reloaded callback of a login that already succeeded in this session: go on.
@@ -92,12 +117,12 @@ def callback(request: HttpRequest) -> HttpResponse:
             raise ProviderUntrusted("callback without a usable code")
         identity = get_client().finish(attempt, code)
     except SgidError as exc:
-        return _failure(request, exc, next_path)
+        return _callback_failure(request, exc, attempt)
 
     user = authenticate(request, sgid_identity=identity)
     if user is None:
         logger.warning("login refused: category=disabled")
-        return _render_failure(request, FAILURES["disabled"], next_path)
+        return _callback_failure(request, None, attempt)
     login(request, user)
     request.session[PROFILE_SESSION_KEY] = {"sub": identity.sub, "data": dict(identity.data)}
     attempts.mark_completed(request.session, attempt)
@@ -116,6 +141,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
+    if wants_json(request):
+        return HttpResponse(status=204)
     messages.success(
         request,
         _(
@@ -124,22 +151,6 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         ),
     )
     return redirect("home")
-
-
-@require_GET
-@never_cache
-def api_me(request: HttpRequest) -> JsonResponse:
-    if not request.user.is_authenticated:
-        return json_error("not_authenticated", _("You are not signed in."), status=401)
-    stored = request.session.get(PROFILE_SESSION_KEY) or {}
-    user: Any = request.user
-    return JsonResponse(
-        {
-            "sub": user.sub,
-            "name": user.name or None,
-            "data": api_data(stored.get("data") or {}),
-        }
-    )
 
 
 @require_GET
@@ -155,16 +166,38 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def json_error(code: str, message: str, *, status: int) -> JsonResponse:
-    """The one shape of every JSON error: {"error": code, "message": sentence}."""
-    return JsonResponse({"error": code, "message": message}, status=status)
+def spa(request: HttpRequest) -> HttpResponse:
+    """The single-page app's shell; it takes the failure sentences with it, for its error route."""
+    failures = {
+        code: {"title": str(f.title), "message": str(f.message)} for code, f in FAILURES.items()
+    }
+    return render(request, "spa/index.html", {"failures": failures})
 
 
-def _failure(request: HttpRequest, error: SgidError, next_path: str) -> HttpResponse:
-    failure = failure_for(error)
+def _failure(
+    request: HttpRequest, error: SgidError, next_path: str, *, as_json: bool = False
+) -> HttpResponse:
+    failure = _log_failure(error)
+    if as_json:
+        return json_error(failure.code, failure.message, status=failure.status)
+    return _render_failure(request, failure, next_path)
+
+
+def _callback_failure(
+    request: HttpRequest, error: SgidError | None, attempt: LoginAttempt | None
+) -> HttpResponse:
+    """The failure page, or for a login the SPA started, its own error route with the code."""
+    failure = _log_failure(error) if error is not None else FAILURES["disabled"]
+    if attempt is not None and attempt.mode == "json":
+        return redirect(f"{reverse('spa')}#/error?{urlencode({'code': failure.code})}")
+    next_path = attempt.next_path if attempt else str(reverse("profile"))
+    return _render_failure(request, failure, next_path)
+
+
+def _log_failure(error: SgidError) -> Failure:
     log = security_logger if error.code in {"expired", "untrusted"} else logger
     log.warning("login failed: category=%s reason=%s", error.code, error.reason)
-    return _render_failure(request, failure, next_path)
+    return failure_for(error)
 
 
 def _render_failure(request: HttpRequest, failure: Failure, next_path: str) -> HttpResponse:

@@ -90,6 +90,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# JSON for the single-page app's calls, the designed page for a browser's form.
+CSRF_FAILURE_VIEW = "accounts.handlers.csrf_failure"
 
 LANGUAGE_CODE = "en-sg"
 TIME_ZONE = "Asia/Singapore"

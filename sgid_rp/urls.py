@@ -13,3 +13,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 if settings.SGID_MOCK:
     urlpatterns.append(path("sgid-mock/v2/", include("sgid_mock.urls")))
+
+handler400 = "accounts.handlers.bad_request"
+handler403 = "accounts.handlers.permission_denied"
+handler404 = "accounts.handlers.page_not_found"
+handler500 = "accounts.handlers.server_error"

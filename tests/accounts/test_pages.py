@@ -154,7 +154,7 @@ def test_profile_of_an_openid_only_login_says_nothing_was_shared(client, fake_sg
     client.get("/auth/callback", {"code": "c", "state": state_of(url)})
     page = client.get("/profile").content.decode()
     assert "without sharing any details" in page
-    assert client.get("/api/me").json() == {"sub": m.SUB, "name": None, "data": {}}
+    assert client.get("/api/me").json() == {"sub": m.SUB, "name": None, "data": {}, "fields": []}
 
 
 def test_the_session_cookie_is_httponly_lax_and_secure(client, fake_sgid):

@@ -1,0 +1,71 @@
+// Rendering: every value goes in through textContent, never as HTML.
+
+function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value);
+  }
+  element.append(...children.flat().filter((child) => child !== null && child !== undefined));
+  return element;
+}
+
+const heading = (text) => h("h1", { tabindex: "-1" }, text);
+const button = (text, onclick, kind = "button-sgid") =>
+  h("button", { type: "button", class: `button ${kind}`, onclick }, text);
+
+export function home(me, actions, notice) {
+  const status = notice ? h("p", { class: "message", role: "status" }, notice) : null;
+  if (!me) {
+    return [
+      status,
+      heading("Sign in with your Singpass app"),
+      h("p", { class: "lead" }, "This page is a single-page app. It asks the backend for the sgID " +
+        "sign-in address; the backend does all the talking to sgID and keeps your session."),
+      button("Log in with sgID", actions.login),
+    ];
+  }
+  return [
+    status,
+    heading(me.name ? `Hello, ${me.name}` : "You are signed in"),
+    h("p", {}, h("a", { class: "button", href: "#/profile" }, "See the data you shared")),
+    button("Log out", actions.logout, "button-secondary"),
+  ];
+}
+
+function fieldValue(field) {
+  switch (field.shape) {
+    case "not_available":
+      return h("span", { class: "not-available" }, field.text);
+    case "lines":
+      return field.lines.flatMap((line, i) => (i ? [h("br"), line] : [line]));
+    case "table":
+      return h("div", { class: "table-scroll" }, h("table", {},
+        h("thead", {}, h("tr", {}, field.columns.map((c) => h("th", { scope: "col" }, c)))),
+        h("tbody", {}, field.rows.map((row) => h("tr", {}, row.map((cell) => h("td", {}, cell)))))));
+    default:
+      return field.text;
+  }
+}
+
+export function profile(me, actions) {
+  const rows = me.fields.map((field) =>
+    h("div", { class: `profile-row${field.shape === "table" ? " profile-row-wide" : ""}` },
+      h("dt", {}, field.label), h("dd", {}, fieldValue(field))));
+  return [
+    heading("The data you shared"),
+    rows.length
+      ? h("dl", { class: "profile" }, rows)
+      : h("p", {}, "You signed in without sharing any details beyond your sgID identifier."),
+    h("p", { class: "muted" }, "These details stay in your session on the backend only."),
+    button("Log out", actions.logout, "button-secondary"),
+  ];
+}
+
+export function error(failure, actions) {
+  return [
+    h("div", { class: "error-panel", role: "alert" }, heading(failure.title), h("p", {}, failure.message)),
+    button("Try again", actions.login),
+    h("p", {}, h("a", { href: "#/" }, "Back to the start")),
+  ];
+}
