@@ -41,6 +41,7 @@ security_logger = logging.getLogger("django.security.sgid")
 MAX_CODE_LENGTH = 2048
 
 
+@never_cache  # greets a signed-in person by name
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/home.html", {"next": reverse("profile")})
 

@@ -9,8 +9,10 @@ system checks in `accounts/checks.py`, which name the variable to fix.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "accounts",
 ]
 
@@ -43,6 +46,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "sgid_rp.urls"
@@ -92,6 +96,19 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 # JSON for the single-page app's calls, the designed page for a browser's form.
 CSRF_FAILURE_VIEW = "accounts.handlers.csrf_failure"
+
+# --- Response hardening ---------------------------------------------------------------
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer's health probe speaks plain http to the app.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Preload binds the whole domain for months: its owner opts in (SECURE_HSTS_PRELOAD), not a default.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "en-sg"
 TIME_ZONE = "Asia/Singapore"
@@ -151,3 +168,19 @@ SGID_SCOPES = env.str("SGID_SCOPES", default=_defaults["scopes"])
 SGID_HTTP_TIMEOUT = env.float("SGID_HTTP_TIMEOUT", default=5.0)
 # The dev provider accepts exactly these callback URLs, as sgID does the registered ones.
 SGID_MOCK_REDIRECT_URIS = env.list("SGID_MOCK_REDIRECT_URIS", default=[SGID_REDIRECT_URI])
+
+# No inline script or style anywhere. form-action also covers the redirect that follows a form
+# POST, and the Log in form's answer is a redirect to sgID: its origin must be allowed.
+_sgid_origin = "{0.scheme}://{0.netloc}".format(urlsplit(SGID_ISSUER))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, _sgid_origin],
+    }
+}

@@ -11,6 +11,8 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SGID_MOCK", "true")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# The test client speaks plain http; redirecting it to https would hide every answer.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # Each test run makes its own dev-provider keys rather than reusing a developer's.
 os.environ.setdefault("SGID_MOCK_KEY_DIR", tempfile.mkdtemp(prefix="sgid-mock-keys-"))
 

@@ -65,10 +65,29 @@ def page(browser, request):
     page.set_default_timeout(10_000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Console errors include Content-Security-Policy violations: any one fails the test. An
+    # error page's own 4xx status is logged too ("Failed to load resource"); that one is by design.
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 400
+            and r.request.resource_type in {"stylesheet", "script", "image", "font"}
+            else None
+        ),
+    )
     page.screens = Screens(page, request.node.name)
     yield page
     context.close()
-    assert errors == [], f"JavaScript errors on the page: {errors}"
+    assert errors == [], f"errors in the browser console: {errors}"
 
 
 class Screens:

@@ -1,0 +1,96 @@
+"""Response hardening: what every answer tells the browser, and Django's deploy checklist."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests import material as m
+from tests.conftest import start_login, state_of
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def test_every_page_carries_a_strict_content_security_policy(client):
+    policy = client.get("/")["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+
+
+def test_form_action_lets_the_login_form_redirect_to_sgid_only(client, settings):
+    policy = client.get("/")["Content-Security-Policy"]
+    form_action = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
+    origin = "/".join(settings.SGID_ISSUER.split("/")[:3])
+    assert form_action.split()[1:] == ["'self'", origin]
+
+
+@pytest.mark.parametrize("path", ["/", "/auth/login", "/app/", "/api/me", "/no-such-page"])
+def test_no_page_may_be_framed_or_sniffed(client, path):
+    response = client.get(path)
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_the_callback_never_sends_its_code_on_as_a_referer(client, fake_sgid):
+    url = start_login(client)
+    response = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert client.get("/auth/callback", {"state": "x"})["Referrer-Policy"] == "no-referrer"
+
+
+def test_pages_with_personal_data_are_never_stored(client, fake_sgid):
+    url = start_login(client)
+    fake_sgid.answer(fake_sgid.nonce_of(url))
+    client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    for path in ("/", "/profile", "/api/me"):
+        assert "no-store" in client.get(path)["Cache-Control"], path
+
+
+def test_hsts_on_https_when_debug_is_off(client):
+    response = client.get("/", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_plain_http_is_redirected_to_https_in_production_but_not_the_health_probe(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/profile")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/profile"
+    assert client.get("/healthz").status_code == 200
+
+
+def test_django_deploy_checklist_passes_with_a_production_environment(tmp_path):
+    key_file = tmp_path / "sgid-client.pem"
+    key_file.write_text(m.pem(m.rsa_key("client")))
+    env = {
+        "PATH": os.environ["PATH"],
+        "ENV_FILE": str(tmp_path / "none"),
+        "DJANGO_SETTINGS_MODULE": "sgid_rp.settings",
+        "SECRET_KEY": "k3Y-" + "x9Qz" * 14,
+        "ALLOWED_HOSTS": "rp.example.gov.sg",
+        "SGID_CLIENT_ID": "client",
+        "SGID_CLIENT_SECRET": "secret",
+        "SGID_PRIVATE_KEY_FILE": str(key_file),
+        "SGID_REDIRECT_URI": "https://rp.example.gov.sg/auth/callback",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
