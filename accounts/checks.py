@@ -148,6 +148,19 @@ def check_http_timeout(app_configs: Sequence[Any] | None = None, **kwargs: Any) 
     return []
 
 
+def check_jwks_ttl(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> CheckResult:
+    ttl = settings.SGID_JWKS_TTL
+    if not isinstance(ttl, int) or not 0 <= ttl <= 7 * 24 * 3600:
+        return [
+            Error(
+                "SGID_JWKS_TTL must be a number of seconds from 0 to 604800 (a week).",
+                hint="Set SGID_JWKS_TTL to, say, 3600.",
+                id="accounts.E012",
+            )
+        ]
+    return []
+
+
 def check_session_cookie(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> CheckResult:
     if str(settings.SESSION_COOKIE_SAMESITE).lower() == "strict":
         return [
@@ -180,6 +193,7 @@ ALL_CHECKS: tuple[Callable[..., CheckResult], ...] = (
     check_scopes,
     check_issuer,
     check_http_timeout,
+    check_jwks_ttl,
     check_session_cookie,
     check_dev_provider,
 )

@@ -46,7 +46,13 @@ def get_client() -> SgidClient:
                     pem=settings.SGID_PRIVATE_KEY, path=settings.SGID_PRIVATE_KEY_FILE
                 )
                 http = new_session()
-                jwks = JwksCache(http, config.jwks_uri, store=cache, timeout=config.http_timeout)
+                jwks = JwksCache(
+                    http,
+                    config.jwks_uri,
+                    store=cache,
+                    timeout=config.http_timeout,
+                    ttl=settings.SGID_JWKS_TTL,
+                )
                 _client = SgidClient(config, private_key=private_key, http=http, jwks=jwks)
     return _client
 

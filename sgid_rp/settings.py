@@ -166,6 +166,9 @@ SGID_PRIVATE_KEY_FILE = env.str(
 SGID_REDIRECT_URI = env.str("SGID_REDIRECT_URI", default=_defaults.get("redirect_uri", ""))
 SGID_SCOPES = env.str("SGID_SCOPES", default=_defaults["scopes"])
 SGID_HTTP_TIMEOUT = env.float("SGID_HTTP_TIMEOUT", default=5.0)
+# Seconds sgID's signing keys are used before they are fetched again (a rotation is still
+# picked up at once through the unknown-kid refetch).
+SGID_JWKS_TTL = env.int("SGID_JWKS_TTL", default=3600)
 # The dev provider accepts exactly these callback URLs, as sgID does the registered ones.
 SGID_MOCK_REDIRECT_URIS = env.list("SGID_MOCK_REDIRECT_URIS", default=[SGID_REDIRECT_URI])
 

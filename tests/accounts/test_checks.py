@@ -28,6 +28,7 @@ def production(settings):
     settings.SGID_PRIVATE_KEY_FILE = ""
     settings.SGID_SCOPES = "openid myinfo.name"
     settings.SGID_HTTP_TIMEOUT = 5
+    settings.SGID_JWKS_TTL = 3600
     return settings
 
 
@@ -114,6 +115,14 @@ def test_issuer_not_https_without_debug(production):
 def test_http_timeout_out_of_range(production, timeout):
     production.SGID_HTTP_TIMEOUT = timeout
     assert ids(messages()) == {"accounts.E009"}
+
+
+@pytest.mark.parametrize("ttl", [-1, 10**9])
+def test_jwks_ttl_out_of_range(production, ttl):
+    production.SGID_JWKS_TTL = ttl
+    result = messages()
+    assert ids(result) == {"accounts.E012"}
+    assert "SGID_JWKS_TTL" in result[0][1]
 
 
 def test_samesite_strict_would_break_the_callback(production):
