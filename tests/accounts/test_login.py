@@ -170,6 +170,13 @@ def test_more_than_the_cap_of_pending_attempts_drops_the_oldest(client, fake_sgi
         "%2F%2Fevil.example",
         "http://testserver/profile",
         "profile",
+        "/\t/evil.example",
+        "/\r\n/evil.example",
+        "\t//evil.example",
+        "/ /evil.example",
+        "/\x00/evil.example",
+        "/\u200b/evil.example",
+        "/\u3000/evil.example",
     ],
 )
 def test_next_never_leaves_the_site(client, fake_sgid, next_value):
