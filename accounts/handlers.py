@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
+
+from sgid_rp.middleware import current_request_id
 
 from .responses import json_error, wants_json
 
@@ -30,7 +33,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     if wants_json(request):
         return json_error("server_error", _("Something went wrong on our side."), status=500)
-    return defaults.server_error(request)
+    # Like Django's own handler (no request context, nothing that could fail again), plus the
+    # request id for the person to quote.
+    try:
+        template = loader.get_template("500.html")
+        return HttpResponseServerError(template.render({"request_id": current_request_id()}))
+    except Exception:
+        return HttpResponseServerError(b"<h1>Server error (500)</h1>", content_type="text/html")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.utils.functional import Promise
 
+from sgid_rp.middleware import current_request_id
+
 
 def wants_json(request: HttpRequest) -> bool:
     """True for API paths and for callers that prefer JSON to HTML (the SPA's fetch calls)."""
@@ -15,4 +17,7 @@ def wants_json(request: HttpRequest) -> bool:
 
 def json_error(code: str, message: str | Promise, *, status: int) -> JsonResponse:
     """The one shape of every JSON error: {"error": code, "message": sentence}."""
-    return JsonResponse({"error": code, "message": str(message)}, status=status)
+    return JsonResponse(
+        {"error": code, "message": str(message), "request_id": current_request_id()},
+        status=status,
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -157,14 +159,36 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the cache answer (each with a short timeout), else 503."""
+    checks = {"database": _database_answers(), "cache": _cache_answers()}
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "unavailable"}
+    body.update({name: "ok" if ok else "error" for name, ok in checks.items()})
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _database_answers() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
-        logger.exception("health check: database unavailable")
-        return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    except DatabaseError as exc:
+        logger.error("health check: database unavailable (%s)", type(exc).__name__)
+        return False
+    return True
+
+
+def _cache_answers() -> bool:
+    probe = uuid.uuid4().hex
+    try:
+        cache.set("healthz", probe, 10)
+        answered: bool = cache.get("healthz") == probe
+    except Exception as exc:  # every cache backend has its own connection errors
+        logger.error("health check: cache unavailable (%s)", type(exc).__name__)
+        return False
+    if not answered:
+        logger.error("health check: cache did not return what was stored")
+    return answered
 
 
 def spa(request: HttpRequest) -> HttpResponse:

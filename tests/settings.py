@@ -16,7 +16,15 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 # Each test run makes its own dev-provider keys rather than reusing a developer's.
 os.environ.setdefault("SGID_MOCK_KEY_DIR", tempfile.mkdtemp(prefix="sgid-mock-keys-"))
 
-from sgid_rp.settings import *  # noqa: F403
+from sgid_rp.settings import *
+
+# Tests render templates and serve static files without running collectstatic first.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # Hashing cost is irrelevant to what the tests show.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -42,9 +42,10 @@ def assert_json_error(response, status, code):
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
     body = response.json()
-    assert set(body) == {"error", "message"}
+    assert set(body) == {"error", "message", "request_id"}
     assert body["error"] == code
     assert body["message"]
+    assert body["request_id"] == response["X-Request-ID"]
 
 
 def test_login_answers_the_authorize_url_as_json(spa, fake_sgid):

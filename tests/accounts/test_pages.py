@@ -98,7 +98,11 @@ def test_api_me_returns_the_profile_as_json(signed_in):
 def test_api_me_is_401_json_when_logged_out(client):
     response = client.get("/api/me")
     assert response.status_code == 401
-    assert response.json() == {"error": "not_authenticated", "message": "You are not signed in."}
+    assert response.json() == {
+        "error": "not_authenticated",
+        "message": "You are not signed in.",
+        "request_id": response["X-Request-ID"],
+    }
 
 
 def test_logout_flushes_the_session_and_says_so(signed_in):
@@ -119,7 +123,7 @@ def test_logout_by_get_is_refused(signed_in):
 def test_healthz_answers_when_the_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_healthz_is_503_when_the_database_fails(client, monkeypatch):

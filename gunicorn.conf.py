@@ -1,0 +1,26 @@
+"""Gunicorn's settings; `gunicorn sgid_rp.wsgi` reads this file from the working directory.
+
+Every value can be set from the environment. See README "Deploying".
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# A callback makes up to three calls to sgID (token, JWKS, userinfo), each bounded by about
+# twice SGID_HTTP_TIMEOUT: the worker timeout must be longer than all of them together.
+timeout = int(6 * float(os.environ.get("SGID_HTTP_TIMEOUT", "5")) + 10)
+graceful_timeout = 30
+keepalive = 5
+# The app logs one line per request, with its request id and without the query string (the
+# callback's holds the authorization code), so gunicorn's own access log stays off.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Which proxies may set X-Forwarded-* (comma-separated addresses; "*" only behind a private LB).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Recycle workers now and then; a little jitter keeps them from restarting together.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200

@@ -1,0 +1,70 @@
+"""A request id for every request, one log line per request, and the id in every log record.
+
+The id comes from the proxy's `X-Request-ID` when it is a plain token, else it is made here; it
+goes back in the response's `X-Request-ID` and on error pages, so a citizen can quote it to
+support. The request line is logged as method, path (never the query string: the callback's holds
+the authorization code), status and duration.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
+
+from django.http import HttpRequest, HttpResponse
+
+_request_id: ContextVar[str] = ContextVar("request_id", default="-")
+_ACCEPTABLE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+logger = logging.getLogger("sgid_rp.request")
+
+
+def current_request_id() -> str:
+    return _request_id.get()
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds `request_id` to every record, so formatters can show it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = _request_id.get()
+        return True
+
+
+class RequestLogMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _ACCEPTABLE_ID.fullmatch(incoming) else uuid.uuid4().hex
+        token = _request_id.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            duration_ms = (time.perf_counter() - started) * 1000
+            response["X-Request-ID"] = request_id
+            logger.info(
+                "%s %s %s %.1fms",
+                request.method,
+                request.path,
+                response.status_code,
+                duration_ms,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round(duration_ms, 1),
+                },
+            )
+            return response
+        finally:
+            _request_id.reset(token)
+
+
+def request_id(request: HttpRequest) -> dict[str, str]:
+    """Template context processor: `{{ request_id }}` for error pages."""
+    return {"request_id": _request_id.get()}
