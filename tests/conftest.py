@@ -110,3 +110,11 @@ def state_of(authorize_url: str) -> str:
 
 def now() -> float:
     return time.time()
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    cache_backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    return f"sgid-rp: database {database}, cache {cache_backend}"

@@ -13,6 +13,7 @@ import base64
 import hashlib
 import json
 import secrets
+import ssl
 import sys
 import threading
 import time
@@ -72,6 +73,9 @@ class _Grant:
     scopes: tuple[str, ...]
     nonce: str
     code_challenge: str
+    # Who approved, when the test named someone for this login (None: the provider's default).
+    sub: str | None = None
+    persona: dict[str, str] | None = None
 
 
 def s256(verifier: str) -> str:
@@ -88,9 +92,15 @@ def _without_none(values: dict[str, Any]) -> dict[str, Any]:
 
 
 class HostileSgid:
-    """sgID's token, userinfo and JWKS endpoints at `http://127.0.0.1:<port>/v2`."""
+    """sgID's token, userinfo and JWKS endpoints at `http://127.0.0.1:<port>/v2`.
 
-    def __init__(self, *, client_id: str, client_secret: str) -> None:
+    With `tls` (a server-side SSLContext) it serves https instead, as the real sgID does, for a
+    site that runs with DEBUG off and so refuses an http issuer.
+    """
+
+    def __init__(
+        self, *, client_id: str, client_secret: str, tls: ssl.SSLContext | None = None
+    ) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
         self.sub = m.SUB
@@ -121,13 +131,15 @@ class HostileSgid:
         self.released = threading.Event()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.hostile = self
+        self._server.tls = tls
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
 
     @property
     def issuer(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v2"
+        scheme = "https" if self._server.tls is not None else "http"
+        return f"{scheme}://127.0.0.1:{self._server.server_address[1]}/v2"
 
     def start(self) -> None:
         self._thread.start()
@@ -142,8 +154,14 @@ class HostileSgid:
     def count(self, endpoint: str) -> int:
         return sum(1 for r in self.requests if r.endpoint == endpoint)
 
-    def authorize(self, url: str) -> str:
-        """What sgID does with the browser's authorize request: check it, return a code."""
+    def authorize(
+        self, url: str, *, sub: str | None = None, persona: dict[str, str] | None = None
+    ) -> str:
+        """What sgID does with the browser's authorize request: check it, return a code.
+
+        `sub` and `persona` name who approves this login (default: `self.sub`, `self.persona`),
+        so that concurrent logins can each get their own identity.
+        """
         parts = urlsplit(url)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{self.issuer}/oauth/authorize"
@@ -155,15 +173,23 @@ class HostileSgid:
         assert query["state"]
         assert query["nonce"]
         code = secrets.token_urlsafe(24)
-        grant = _Grant(query["redirect_uri"], scopes, query["nonce"], query["code_challenge"])
+        grant = _Grant(
+            query["redirect_uri"],
+            scopes,
+            query["nonce"],
+            query["code_challenge"],
+            sub,
+            dict(persona) if persona is not None else None,
+        )
         with self._lock:
             self._grants[code] = grant
             self.issued.append(code)
         return code
 
-    def id_token(self, nonce: str, access_token: str) -> str:
+    def id_token(self, nonce: str, access_token: str, *, sub: str | None = None) -> str:
         """The ID token as scripted: normal claims for this login, then the overrides."""
-        normal = {"iss": self.issuer, "aud": self.client_id, "sub": self.sub, "nonce": nonce}
+        subject = sub if sub is not None else self.sub
+        normal = {"iss": self.issuer, "aud": self.client_id, "sub": subject, "nonce": nonce}
         payload = m.claims(**{**normal, "at_hash": m.at_hash(access_token), **self.claims})
         if self.alg == "none":  # material.sign always signs; PyJWT takes "" as no key
             token = jwt.encode(
@@ -205,7 +231,7 @@ class HostileSgid:
                 return _json(400, {"error": "invalid_grant"})
             access_token = secrets.token_urlsafe(32)
             self._tokens[access_token] = grant
-        id_token = self.id_token(grant.nonce, access_token)
+        id_token = self.id_token(grant.nonce, access_token, sub=grant.sub)
         self.issued += [access_token, id_token]
         body: dict[str, Any] = {"access_token": access_token, "id_token": id_token}
         body["token_type"] = "Bearer"
@@ -219,8 +245,9 @@ class HostileSgid:
         if grant is None:
             challenge = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
             return _json(401, {"error": "invalid_token"}, challenge)
-        data = {scope: self.persona[scope] for scope in grant.scopes if scope in self.persona}
-        sub = self.userinfo_sub if self.userinfo_sub is not None else self.sub
+        persona = grant.persona if grant.persona is not None else self.persona
+        data = {scope: persona[scope] for scope in grant.scopes if scope in persona}
+        sub = self.userinfo_sub if self.userinfo_sub is not None else (grant.sub or self.sub)
         body: dict[str, Any] = {"sub": sub}
         if data:  # with `openid` alone, sgID sends neither key nor data
             body = m.userinfo(data, sub=sub, **self.encryption)
@@ -229,9 +256,23 @@ class HostileSgid:
 
 class _Server(ThreadingHTTPServer):
     hostile: HostileSgid
+    tls: ssl.SSLContext | None = None
     # Handler threads are joined on server_close; every wait in them is bounded.
     daemon_threads = False
     block_on_close = True
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        """With TLS, the handshake happens here, in the request's thread, within MAX_DELAY."""
+        if self.tls is None:
+            super().finish_request(request, client_address)
+            return
+        request.settimeout(MAX_DELAY)
+        try:
+            wrapped = self.tls.wrap_socket(request, server_side=True)
+        except OSError:  # the client went away or spoke something else: nothing to answer
+            return
+        with wrapped:
+            super().finish_request(wrapped, client_address)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         error = sys.exc_info()[1]
