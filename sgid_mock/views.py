@@ -8,6 +8,9 @@ client's redirect URI as `error` and `error_description`, with `state`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import segno
@@ -107,8 +110,33 @@ def _qr_code(url: str) -> str:
     return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S308 - segno output
 
 
+def _may_return_to_clients(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Let this page's forms end in a redirect to a registered client.
+
+    The site's CSP allows `form-action` to itself and its sgID only; the Approve and Cancel
+    buttons answer with a redirect to the client's callback, which CSP also checks. When the
+    dev provider runs on an origin of its own, that callback is elsewhere.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        origins = sorted(
+            {
+                f"{parts.scheme}://{parts.netloc}"
+                for parts in map(urlsplit, settings.SGID_MOCK_REDIRECT_URIS)
+                if parts.scheme and parts.netloc
+            }
+        )
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
+        return response
+
+    return wrapped
+
+
 @never_cache
 @require_GET
+@_may_return_to_clients
 def authorize(request: HttpRequest) -> HttpResponse:
     try:
         client_id = _single(request.GET, "client_id")
@@ -143,6 +171,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_may_return_to_clients
 def choose_persona(request: HttpRequest, request_id: str) -> HttpResponse:
     if store.get_authorization_request(request_id) is None:
         return _expired_page(request)
@@ -159,6 +188,7 @@ def choose_persona(request: HttpRequest, request_id: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_may_return_to_clients
 def consent(request: HttpRequest, request_id: str) -> HttpResponse:
     authorization = store.get_authorization_request(request_id)
     if authorization is None:

@@ -27,10 +27,20 @@ def current_request_id() -> str:
 
 
 class RequestIdFilter(logging.Filter):
-    """Adds `request_id` to every record, so formatters can show it."""
+    """Adds `request_id` to every record, and keeps query strings out of the log.
+
+    Django's own `django.request` records (4xx and 5xx answers) carry the request object, whose
+    text shows the full URL: on the callback, that is the authorization code. Formatters that
+    print extra attributes (JSON) would write it out, so it is replaced by method and path.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get()
+        request = getattr(record, "request", None)
+        request_id = _request_id.get()
+        if isinstance(request, HttpRequest):
+            request_id = getattr(request, "request_id", request_id)
+            record.request = f"{request.method} {request.path}"
+        record.request_id = request_id
         return True
 
 
@@ -42,6 +52,8 @@ class RequestLogMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _ACCEPTABLE_ID.fullmatch(incoming) else uuid.uuid4().hex
         token = _request_id.set(request_id)
+        # Django logs 4xx/5xx answers after the middleware has returned: keep the id reachable.
+        request.request_id = request_id  # type: ignore[attr-defined]
         started = time.perf_counter()
         try:
             response = self.get_response(request)

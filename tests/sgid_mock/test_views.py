@@ -274,3 +274,13 @@ def test_other_registered_redirect_uri_is_honoured(flow: Flow) -> None:
     response = flow.decide(request_id, "approve")
 
     assert location_base(response) == OTHER_REDIRECT_URI
+
+
+def test_its_form_pages_may_redirect_back_to_a_registered_client(flow: Flow) -> None:
+    """Approve and Cancel answer with a redirect to the client, which CSP form-action checks:
+    the client's origin must be allowed even when the dev provider runs on another origin."""
+    request_id = flow.start()
+    for page in (flow.authorize(), flow.choose(request_id, "lim-wei-ming")):
+        policy = page["Content-Security-Policy"]
+        form_action = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
+        assert "http://rp.example" in form_action.split()

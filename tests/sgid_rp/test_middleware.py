@@ -71,7 +71,8 @@ def test_the_500_page_shows_the_reference_to_quote(rf):
 def test_json_log_lines_when_asked(tmp_path):
     code = (
         "import django; django.setup();"
-        "from django.test import Client; Client().get('/healthz?token=hidden')"
+        "from django.test import Client; c = Client(); c.get('/healthz?token=hidden');"
+        "c.get('/auth/callback?code=the-secret-code&state=unknown')"
     )
     env = {
         **{k: v for k, v in os.environ.items() if k in {"PATH", "SGID_MOCK_KEY_DIR"}},
@@ -89,7 +90,12 @@ def test_json_log_lines_when_asked(tmp_path):
     assert request["path"] == "/healthz"
     assert re.fullmatch(r"[0-9a-f]{32}", request["request_id"])
     assert {"time", "level", "message", "duration_ms"} <= set(request)
+    # Django's own record of the 400 carries the request; only its method and path are written.
+    bad_request = next(line for line in lines if line["logger"] == "django.request")
+    assert bad_request["request"] == "GET /auth/callback"
+    assert re.fullmatch(r"[0-9a-f]{32}", bad_request["request_id"])
     assert "hidden" not in result.stderr
+    assert "the-secret-code" not in result.stderr
 
 
 def test_healthz_names_the_cache_when_it_is_down(client, settings):
