@@ -24,3 +24,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Recycle workers now and then; a little jitter keeps them from restarting together.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
+# gunicorn's control socket (for `gunicornc`) defaults to one path per user, which every instance
+# on the host would share; it stays off unless a path of this instance's own is given.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket

@@ -247,7 +247,9 @@ class HostileSgid:
             return _json(401, {"error": "invalid_token"}, challenge)
         persona = grant.persona if grant.persona is not None else self.persona
         data = {scope: persona[scope] for scope in grant.scopes if scope in persona}
-        sub = self.userinfo_sub if self.userinfo_sub is not None else (grant.sub or self.sub)
+        sub = grant.sub if grant.sub is not None else self.sub
+        if self.userinfo_sub is not None:
+            sub = self.userinfo_sub
         body: dict[str, Any] = {"sub": sub}
         if data:  # with `openid` alone, sgID sends neither key nor data
             body = m.userinfo(data, sub=sub, **self.encryption)
