@@ -47,3 +47,28 @@ def test_without_a_secret_key_outside_debug_start_up_names_it(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_proxy_settings_come_from_the_environment(tmp_path):
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps([settings.SECURE_PROXY_SSL_HEADER, settings.CSRF_TRUSTED_ORIGINS, "
+        "settings.USE_X_FORWARDED_HOST]))"
+    )
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "sgid_rp.settings",
+        "ENV_FILE": str(tmp_path / "none"),
+        "SECRET_KEY": "x" * 50,
+        "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
+        "CSRF_TRUSTED_ORIGINS": "https://a.example,https://b.example",
+        "USE_X_FORWARDED_HOST": "true",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == [
+        ["HTTP_X_FORWARDED_PROTO", "https"],
+        ["https://a.example", "https://b.example"],
+        True,
+    ]

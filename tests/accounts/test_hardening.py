@@ -94,3 +94,45 @@ def test_django_deploy_checklist_passes_with_a_production_environment(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.fixture
+def behind_a_proxy(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ALLOWED_HOSTS = ["rp.example.gov.sg"]
+    settings.CSRF_TRUSTED_ORIGINS = ["https://rp.example.gov.sg"]
+    return {"HTTP_HOST": "rp.example.gov.sg", "HTTP_X_FORWARDED_PROTO": "https"}
+
+
+def test_behind_a_tls_proxy_requests_are_secure_not_redirected(client, behind_a_proxy):
+    response = client.get("/", **behind_a_proxy)
+    assert response.status_code == 200
+    assert "max-age=31536000" in response["Strict-Transport-Security"]
+    plain = client.get("/", HTTP_HOST="rp.example.gov.sg", HTTP_X_FORWARDED_PROTO="http")
+    assert plain.status_code == 301
+    assert plain["Location"] == "https://rp.example.gov.sg/"
+
+
+def test_behind_a_tls_proxy_csrf_accepts_the_sites_origin_only(behind_a_proxy, fake_sgid):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/auth/login", **behind_a_proxy)
+    token = page.context["csrf_token"]
+    assert browser.cookies["csrftoken"]["secure"] is True
+    forged = browser.post(
+        "/auth/login",
+        {"csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="https://evil.example",
+        **behind_a_proxy,
+    )
+    assert forged.status_code == 403
+    ours = browser.post(
+        "/auth/login",
+        {"csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="https://rp.example.gov.sg",
+        **behind_a_proxy,
+    )
+    assert ours.status_code == 302
+    assert browser.cookies["sessionid"]["secure"] is True
