@@ -8,7 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from . import checks, provider
+        from . import checks, provider, signals
 
         checks.register_all()
         provider.connect_signals()
+        signals.connect()

@@ -43,3 +43,51 @@ class User(AbstractUser):
     def username_for_sub(sub: str) -> str:
         """A stable username for an sgID user; `sub` itself may exceed the column."""
         return "sgid-" + hashlib.sha256(sub.encode()).hexdigest()[:24]
+
+
+class UserSession(models.Model):
+    """Which sessions belong to whom, so that deactivating or deleting a user ends them all.
+
+    Django's session store is not indexed by user; this row is written at login and removed at
+    logout. It holds only the session's key.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sgid_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("user session")
+
+    def __str__(self) -> str:
+        return f"session of user {self.user_id}"
+
+
+class LoginEvent(models.Model):
+    """One callback outcome: enough to help a citizen who calls support, and no consented data."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("Signed in")
+        CANCELLED = "cancelled", _("Cancelled at sgID")
+        EXPIRED = "expired", _("Expired or already used")
+        UNAVAILABLE = "unavailable", _("sgID unavailable")
+        UNTRUSTED = "untrusted", _("Answer failed checks")
+        DISABLED = "disabled", _("Account deactivated")
+        CONFIGURATION = "configuration", _("Site misconfigured")
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="login_events"
+    )
+    request_id = models.CharField(_("request id"), max_length=64, db_index=True)
+    # The network, not the address: /24 for IPv4, /48 for IPv6.
+    client_ip = models.CharField(_("client network"), max_length=64, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("login event")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_outcome_display()}"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("auth/callback", views.callback, name="callback"),
     path("auth/logout", views.logout_view, name="logout"),
     path("profile", views.profile, name="profile"),
+    path("account/delete", views.delete_account, name="delete-account"),
     path("app/", views.spa, name="spa"),
     path("api/me", api.me, name="api-me"),
     path("api/csrf", api.csrf, name="api-csrf"),

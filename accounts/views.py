@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
@@ -27,7 +28,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import attempts
+from .activity import end_sessions, record_login
 from .failures import FAILURES, Failure, failure_for
+from .models import User
 from .profile import display_fields
 from .provider import get_client
 from .redirects import safe_next
@@ -45,7 +48,15 @@ MAX_CODE_LENGTH = 2048
 
 @never_cache  # greets a signed-in person by name
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html", {"next": reverse("profile")})
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "next": reverse("profile"),
+            "session_minutes": settings.SESSION_COOKIE_AGE // 60,
+            "retention_days": settings.LOGIN_EVENT_RETENTION_DAYS,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -120,16 +131,19 @@ def callback(request: HttpRequest) -> HttpResponse:
             raise ProviderUntrusted("callback without a usable code")
         identity = get_client().finish(attempt, code)
     except SgidError as exc:
+        record_login(request, exc.code)
         return _callback_failure(request, exc, attempt)
 
     user = authenticate(request, sgid_identity=identity)
     if user is None:
         logger.warning("login refused: category=disabled")
+        record_login(request, "disabled", User.objects.filter(sub=identity.sub).first())
         return _callback_failure(request, None, attempt)
     login(request, user)
     request.session[PROFILE_SESSION_KEY] = {"sub": identity.sub, "data": dict(identity.data)}
     attempts.mark_completed(request.session, attempt)
     logger.info("login succeeded: category=success")
+    record_login(request, "success", user)
     return redirect(attempt.next_path)
 
 
@@ -153,6 +167,25 @@ def logout_view(request: HttpRequest) -> HttpResponse:
             "so there is nothing to sign out of at sgID."
         ),
     )
+    return redirect("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """GET: what deleting means, and a confirm button. POST: delete the user and every session."""
+    if request.method == "GET":
+        return render(
+            request,
+            "accounts/delete_account.html",
+            {"retention_days": settings.LOGIN_EVENT_RETENTION_DAYS},
+        )
+    user = request.user
+    assert isinstance(user, User)
+    logout(request)
+    end_sessions(user)
+    user.delete()  # login events stay, no longer linked to anyone
+    messages.success(request, _("Your account and what this site kept about you are deleted."))
     return redirect("home")
 
 

@@ -93,6 +93,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Days a login event (outcome, time, truncated IP) is kept; `prune_login_events` applies it.
+LOGIN_EVENT_RETENTION_DAYS = env.int("LOGIN_EVENT_RETENTION_DAYS", default=90)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/profile"
 

@@ -59,20 +59,21 @@ _text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"])
 _names = st.sampled_from(["state", "code", "error", "error_description", "iss", "x"])
 
 
+_escapes = st.binary(max_size=20).map(lambda b: "".join(f"%{byte:02X}" for byte in b))
+
+
 @st.composite
 def query_strings(draw, real_state: str) -> str:
-    """Well-formed pairs, raw percent-escapes and stray bytes, mixed."""
+    """Well-formed pairs, raw percent-escapes of any bytes, and stray latin-1 bytes, mixed.
+
+    A WSGI server hands Django the query string as latin-1 text (PEP 3333), so that is what is
+    generated: text values are percent-encoded, escapes and stray bytes are latin-1 already.
+    """
     parts = []
     for _ in range(draw(st.integers(0, 6))):
-        name = draw(st.one_of(_names, _text))
-        value = draw(
-            st.one_of(
-                _text,
-                st.just(real_state),
-                st.binary(max_size=20).map(lambda b: "".join(f"%{byte:02X}" for byte in b)),
-            )
-        )
-        parts.append(f"{quote(name)}={value if value.startswith('%') else quote(value)}")
+        name = quote(draw(st.one_of(_names, _text)))
+        value = draw(st.one_of(_text.map(quote), st.just(real_state), _escapes))
+        parts.append(f"{name}={value}")
     if draw(st.booleans()):
         parts.append(draw(st.binary(max_size=30)).decode("latin-1"))
     return "&".join(parts)

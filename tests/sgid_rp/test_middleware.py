@@ -71,6 +71,7 @@ def test_the_500_page_shows_the_reference_to_quote(rf):
 def test_json_log_lines_when_asked(tmp_path):
     code = (
         "import django; django.setup();"
+        "from django.core.management import call_command; call_command('migrate', verbosity=0);"
         "from django.test import Client; c = Client(); c.get('/healthz?token=hidden');"
         "c.get('/auth/callback?code=the-secret-code&state=unknown')"
     )
@@ -79,6 +80,7 @@ def test_json_log_lines_when_asked(tmp_path):
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "LOG_FORMAT": "json",
         "ENV_FILE": str(tmp_path / "none"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True

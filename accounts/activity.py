@@ -1,0 +1,63 @@
+"""Recording login outcomes and ending a person's sessions."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from importlib import import_module
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.http import HttpRequest
+
+from sgid_rp.middleware import current_request_id
+
+from .models import LoginEvent, User, UserSession
+
+USER_AGENT_LENGTH = 120
+logger = logging.getLogger("accounts.login")
+
+
+def truncated_ip(address: str) -> str:
+    """The /24 (IPv4) or /48 (IPv6) network of an address: where from, but not who."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
+
+
+def record_login(request: HttpRequest, outcome: str, user: User | None = None) -> None:
+    """Write the login event; a failure to write it is logged, never the person's problem."""
+    try:
+        LoginEvent.objects.create(
+            outcome=outcome,
+            user=user,
+            request_id=current_request_id(),
+            client_ip=truncated_ip(request.META.get("REMOTE_ADDR", "")),
+            user_agent=request.headers.get("User-Agent", "")[:USER_AGENT_LENGTH],
+        )
+    except DatabaseError as exc:
+        logger.error("login event not recorded: outcome=%s (%s)", outcome, type(exc).__name__)
+
+
+def remember_session(request: HttpRequest, user: User) -> None:
+    """After login(): file this session under the user."""
+    if request.session.session_key is None:
+        request.session.save()
+    UserSession.objects.update_or_create(
+        session_key=request.session.session_key, defaults={"user": user}
+    )
+
+
+def end_sessions(users: list[User] | User) -> int:
+    """Delete every session of these users; returns how many were ended."""
+    users = [users] if isinstance(users, User) else users
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    rows = UserSession.objects.filter(user__in=users)
+    keys = list(rows.values_list("session_key", flat=True))
+    for key in keys:
+        store(session_key=key).delete()
+    rows.delete()
+    return len(keys)

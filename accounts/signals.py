@@ -1,0 +1,38 @@
+"""Keep the user → session index true, and end sessions when an account stops being usable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db.models.signals import post_save, pre_delete
+from django.http import HttpRequest
+
+from .activity import end_sessions, remember_session
+from .models import User, UserSession
+
+
+def _on_login(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    remember_session(request, user)
+
+
+def _on_logout(sender: Any, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
+    if request.session.session_key:
+        UserSession.objects.filter(session_key=request.session.session_key).delete()
+
+
+def _on_user_saved(sender: Any, instance: User, **kwargs: Any) -> None:
+    # A deactivated user's open sessions end now, not only their next login.
+    if not instance.is_active:
+        end_sessions(instance)
+
+
+def _on_user_deleted(sender: Any, instance: User, **kwargs: Any) -> None:
+    end_sessions(instance)
+
+
+def connect() -> None:
+    user_logged_in.connect(_on_login, dispatch_uid="accounts.sessions.login")
+    user_logged_out.connect(_on_logout, dispatch_uid="accounts.sessions.logout")
+    post_save.connect(_on_user_saved, sender=User, dispatch_uid="accounts.sessions.saved")
+    pre_delete.connect(_on_user_deleted, sender=User, dispatch_uid="accounts.sessions.deleted")

@@ -1,0 +1,134 @@
+"""Login events for every outcome, and a citizen deleting their own account."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from accounts.activity import truncated_ip
+from accounts.models import LoginEvent, User
+from tests import material as m
+from tests.conftest import start_login, state_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        ("203.0.113.57", "203.0.113.0"),
+        ("2001:db8:abcd:12:1:2:3:4", "2001:db8:abcd::"),
+        ("not an address", ""),
+        ("", ""),
+    ],
+)
+def test_addresses_are_kept_as_their_network(address, network):
+    assert truncated_ip(address) == network
+
+
+def callback(browser, fake_sgid, **answer):
+    url = start_login(browser)
+    fake_sgid.answer(fake_sgid.nonce_of(url), **answer)
+    return browser.get(
+        "/auth/callback",
+        {"code": "code-1", "state": state_of(url)},
+        REMOTE_ADDR="203.0.113.57",
+        HTTP_USER_AGENT="Mozilla/5.0 " + "x" * 300,
+    )
+
+
+def test_a_success_is_recorded_with_who_and_where_but_no_consented_data(client, fake_sgid):
+    response = callback(client, fake_sgid)
+    event = LoginEvent.objects.get()
+    assert event.outcome == "success"
+    assert event.user == User.objects.get(sub=m.SUB)
+    assert event.request_id == response["X-Request-ID"]
+    assert event.client_ip == "203.0.113.0"
+    assert len(event.user_agent) == 120
+    assert event.user_agent.startswith("Mozilla/5.0")
+    stored = " ".join(str(value) for value in vars(event).values())
+    assert "TAN AH KOW" not in stored
+    assert "code-1" not in stored
+
+
+@pytest.mark.parametrize(
+    ("answer", "outcome"),
+    [
+        ({"claims": {"aud": "another"}}, "untrusted"),
+        ({"userinfo": m.userinfo({"myinfo.name": "X"}, sub="someone-else")}, "untrusted"),
+    ],
+)
+def test_a_failure_is_recorded_with_its_category(client, fake_sgid, answer, outcome):
+    callback(client, fake_sgid, **answer)
+    event = LoginEvent.objects.get()
+    assert (event.outcome, event.user) == (outcome, None)
+
+
+def test_cancelled_expired_and_unavailable_are_recorded(client, fake_sgid):
+    url = start_login(client)
+    client.get("/auth/callback", {"error": "access_denied", "state": state_of(url)})
+    client.get("/auth/callback", {"state": "never-issued"})
+    url = start_login(client)
+    client.get("/auth/callback", {"code": "c", "state": state_of(url)})  # token endpoint 500
+    assert sorted(LoginEvent.objects.values_list("outcome", flat=True)) == [
+        "cancelled",
+        "expired",
+        "unavailable",
+    ]
+
+
+def test_a_deactivated_users_attempt_is_recorded_against_them(client, fake_sgid):
+    user = User.objects.create(sub=m.SUB, username="u", is_active=False)
+    callback(client, fake_sgid)
+    event = LoginEvent.objects.get()
+    assert (event.outcome, event.user) == ("disabled", user)
+
+
+def test_deleting_my_account_asks_first(client, fake_sgid):
+    callback(client, fake_sgid)
+    page = client.get("/account/delete")
+    assert page.status_code == 200
+    assert b"Delete your account?" in page.content
+    assert User.objects.exists()
+    assert b'href="/account/delete"' in client.get("/profile").content
+
+
+def test_deleting_my_account_removes_me_and_ends_every_session(client, fake_sgid):
+    other_device = Client()
+    callback(client, fake_sgid)
+    callback(other_device, fake_sgid)
+    response = client.post("/account/delete", follow=True)
+    assert b"Your account and what this site kept about you are deleted." in response.content
+    assert not User.objects.exists()
+    assert client.get("/api/me").status_code == 401
+    assert other_device.get("/api/me").status_code == 401
+    # Past sign-ins stay for support, pointing at no one.
+    assert LoginEvent.objects.count() == 2
+    assert not LoginEvent.objects.filter(user__isnull=False).exists()
+
+
+def test_deleting_an_account_needs_a_post_with_its_csrf_token(client, fake_sgid):
+    callback(client, fake_sgid)
+    browser = Client(enforce_csrf_checks=True)
+    browser.cookies = client.cookies  # the signed-in browser, now held to CSRF rules
+    assert browser.post("/account/delete").status_code == 403
+    assert User.objects.exists()
+
+
+def test_the_home_page_says_what_is_kept_and_for_how_long(client, settings):
+    settings.LOGIN_EVENT_RETENTION_DAYS = 90
+    page = client.get("/").content.decode()
+    assert "kept for 90 days" in page
+    assert "after 60 minutes" in page
+
+
+def test_a_failure_to_record_the_event_does_not_fail_the_login(client, fake_sgid, monkeypatch):
+    from django.db import DatabaseError
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(LoginEvent.objects, "create", broken)
+    response = callback(client, fake_sgid)
+    assert response.status_code == 302
+    assert client.get("/api/me").status_code == 200

@@ -1,0 +1,203 @@
+"""What an admin does: find users, deactivate them (ending their sessions), read login activity."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from accounts.admin import outcome_summary
+from accounts.models import LoginEvent, User
+from tests import material as m
+from tests.conftest import start_login, state_of
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(browser, fake_sgid, sub=m.SUB, name="TAN AH KOW"):
+    fake_sgid.identity_data = {"myinfo.name": name}
+    url = start_login(browser)
+    fake_sgid.answer(fake_sgid.nonce_of(url), sub=sub)
+    response = browser.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    assert response.status_code == 302
+    return User.objects.get(sub=sub)
+
+
+def test_user_list_shows_searches_and_filters(admin_client, fake_sgid):
+    sign_in(Client(), fake_sgid, sub="sub-aaaaaaaaaaaaaaaaaaaa", name="LIM AH SENG")
+    User.objects.create(sub="sub-bbbbbbbbbbbbbbbbbb", username="b", name="ONG MEI", is_active=False)
+    page = admin_client.get("/admin/accounts/user/").content.decode()
+    assert "LIM AH SENG" in page
+    assert "sub-aaaaaa…" in page
+    assert "sub-aaaaaaaaaaaaaaaaaaaa" not in page  # shortened
+    inactive = admin_client.get("/admin/accounts/user/", {"is_active__exact": "0"}).content.decode()
+    assert "ONG MEI" in inactive
+    assert "LIM AH SENG" not in inactive
+    found = admin_client.get("/admin/accounts/user/", {"q": "sub-aaaa"}).content.decode()
+    assert "LIM AH SENG" in found
+    assert "ONG MEI" not in found
+
+
+def test_deactivating_a_user_ends_their_open_sessions(admin_client, fake_sgid):
+    citizen_browser, other_tab = Client(), Client()
+    user = sign_in(citizen_browser, fake_sgid)
+    sign_in(other_tab, fake_sgid)
+    sessions_before = Session.objects.count()
+    response = admin_client.post(
+        "/admin/accounts/user/",
+        {"action": "deactivate", "_selected_action": [user.pk]},
+        follow=True,
+    )
+    assert "1 user deactivated; 2 sessions ended." in response.content.decode()
+    assert citizen_browser.get("/api/me").status_code == 401
+    assert other_tab.get("/api/me").status_code == 401
+    assert Session.objects.count() == sessions_before - 2
+    user.refresh_from_db()
+    assert not user.is_active
+    blocked = sign_in_attempt(citizen_browser, fake_sgid)
+    assert blocked.status_code == 403
+
+
+def sign_in_attempt(browser, fake_sgid):
+    url = start_login(browser)
+    fake_sgid.answer(fake_sgid.nonce_of(url))
+    return browser.get("/auth/callback", {"code": "c", "state": state_of(url)})
+
+
+def test_deactivating_from_the_change_form_also_ends_sessions(admin_client, fake_sgid):
+    browser = Client()
+    user = sign_in(browser, fake_sgid)
+    form = admin_client.get(f"/admin/accounts/user/{user.pk}/change/").context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "password"}
+    data.update(is_active="", date_joined_0="2026-01-01", date_joined_1="00:00:00")
+    data["groups"] = []
+    admin_client.post(f"/admin/accounts/user/{user.pk}/change/", data)
+    user.refresh_from_db()
+    assert not user.is_active
+    assert browser.get("/api/me").status_code == 401
+
+
+def test_reactivating_lets_them_sign_in_again(admin_client, fake_sgid):
+    user = User.objects.create(sub=m.SUB, username="u", is_active=False)
+    admin_client.post(
+        "/admin/accounts/user/", {"action": "reactivate", "_selected_action": [user.pk]}
+    )
+    assert sign_in_attempt(Client(), fake_sgid).status_code == 302
+
+
+def test_an_admin_cannot_deactivate_themselves(admin_client, admin_user):
+    admin_client.post(
+        "/admin/accounts/user/", {"action": "deactivate", "_selected_action": [admin_user.pk]}
+    )
+    admin_user.refresh_from_db()
+    assert admin_user.is_active
+
+
+def test_createsuperuser_with_a_password_reaches_admin(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-admin-passphrase")
+    call_command(
+        "createsuperuser", interactive=False, username="root-admin", email="a@example.gov.sg"
+    )
+    browser = Client()
+    assert browser.login(username="root-admin", password="a-long-admin-passphrase")
+    assert browser.get("/admin/").status_code == 200
+
+
+def test_a_staff_sgid_user_reaches_admin_without_a_password(fake_sgid):
+    User.objects.create(sub=m.SUB, username=User.username_for_sub(m.SUB), is_staff=True)
+    browser = Client()
+    sign_in(browser, fake_sgid)
+    assert browser.get("/admin/").status_code == 200
+
+
+def test_a_non_staff_sgid_user_does_not_reach_admin(fake_sgid):
+    browser = Client()
+    sign_in(browser, fake_sgid)
+    response = browser.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_the_admin_login_page_offers_sgid(client):
+    page = client.get("/admin/login/", {"next": "/admin/"}).content.decode()
+    assert 'action="/auth/login"' in page
+    assert 'name="next" value="/admin/"' in page
+
+
+def test_login_events_are_read_only_searchable_and_filterable(admin_client, fake_sgid):
+    browser = Client()
+    sign_in(browser, fake_sgid)
+    failed = browser.get("/auth/callback", {"state": "never-issued"})
+    request_id = failed["X-Request-ID"]
+    found = admin_client.get("/admin/accounts/loginevent/", {"q": request_id}).content.decode()
+    assert request_id in found
+    assert found.count('class="field-created_at') == 1
+    expired = admin_client.get("/admin/accounts/loginevent/", {"outcome__exact": "expired"})
+    assert expired.context["cl"].result_count == 1
+    event = LoginEvent.objects.get(request_id=request_id)
+    assert admin_client.get(f"/admin/accounts/loginevent/{event.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/accounts/loginevent/add/").status_code == 403
+    assert admin_client.post(f"/admin/accounts/loginevent/{event.pk}/delete/").status_code == 403
+
+
+def _event(outcome, days_ago, now):
+    event = LoginEvent.objects.create(outcome=outcome, request_id=f"r-{outcome}-{days_ago}")
+    LoginEvent.objects.filter(pk=event.pk).update(created_at=now - timedelta(days=days_ago))
+
+
+def test_the_summary_counts_match_the_events(admin_client):
+    now = timezone.now()
+    for outcome, days_ago, times in [
+        ("success", 0, 5),
+        ("untrusted", 0, 2),
+        ("success", 3, 1),
+        ("unavailable", 13, 4),
+        ("success", 20, 9),  # outside the 14 days
+    ]:
+        for _ in range(times):
+            _event(outcome, days_ago, now)
+    summary = outcome_summary(timezone.localdate(now))
+    totals = {outcome.value: n for outcome, n in summary["totals"].items()}
+    assert totals["success"] == 6
+    assert totals["untrusted"] == 2
+    assert totals["unavailable"] == 4
+    assert summary["failures"] == 6
+    assert len(summary["bars"]) == 14
+    assert summary["bars"][-1]["total"] == 7
+    assert summary["bars"][0]["total"] == 4
+    page = admin_client.get("/admin/accounts/loginevent/summary/").content.decode()
+    assert "<svg" in page
+    assert "6 failed logins in this period." in page
+    assert re.search(r">Signed in</a></th><td>6</td>", page)
+    assert re.search(r">sgID unavailable</a></th><td>4</td>", page)
+    assert ' style="' not in page.split("<svg", 1)[1].split("</svg>", 1)[0]  # CSP: no inline style
+
+
+def test_the_summary_needs_admin_rights(client, fake_sgid):
+    browser = Client()
+    sign_in(browser, fake_sgid)
+    assert browser.get("/admin/accounts/loginevent/summary/").status_code == 302
+
+
+def test_pruning_deletes_only_events_older_than_asked(capsys):
+    now = timezone.now()
+    _event("success", 100, now)
+    _event("expired", 91, now)
+    _event("success", 10, now)
+    call_command("prune_login_events", "--older-than", "90")
+    assert list(LoginEvent.objects.values_list("request_id", flat=True)) == ["r-success-10"]
+    assert "Deleted 2 login events older than 90 days." in capsys.readouterr().out
+
+
+def test_pruning_defaults_to_the_retention_setting(settings):
+    settings.LOGIN_EVENT_RETENTION_DAYS = 5
+    now = timezone.now()
+    _event("success", 6, now)
+    _event("success", 4, now)
+    call_command("prune_login_events")
+    assert LoginEvent.objects.count() == 1
