@@ -61,6 +61,11 @@ class DisplayField:
     columns: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
 
+    @property
+    def labelled_rows(self) -> list[list[tuple[str, str]]]:
+        """Each row's cells with their column names (a phone shows a row as a labelled card)."""
+        return [list(zip(self.columns, row, strict=False)) for row in self.rows]
+
 
 def mask_nric(value: str) -> str:
     """S1234567A → S****567A: enough to recognise, not enough to misuse."""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
 from . import api, views
 
@@ -15,4 +16,6 @@ urlpatterns = [
     path("api/me", api.me, name="api-me"),
     path("api/csrf", api.csrf, name="api-csrf"),
     path("healthz", views.healthz, name="healthz"),
+    # gettext() for the SPA's own strings, from the same translations as the templates.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]

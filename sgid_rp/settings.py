@@ -132,6 +132,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "en-sg"
+# Translations of every marked string (templates, Python, the SPA's gettext()) live here:
+# `manage.py makemessages -l ms` and `-d djangojs -l ms`, then `compilemessages`.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Singapore"
 USE_I18N = True
 USE_TZ = True

@@ -77,8 +77,8 @@ def test_a_warm_login_makes_exactly_two_calls_to_sgid(client, dev_sgid, settings
 def test_structured_and_na_values_render(client, dev_sgid, settings):
     through_dev_sgid(client, settings, persona="NUR AISYAH BINTE RAHMAN", decision="Approve")
     profile = client.get("/profile").content.decode()
-    assert "<td>Ministry of Examples</td>" in profile
-    assert "<td>Senior Manager</td>" in profile
+    assert '<td data-label="Agency name">Ministry of Examples</td>' in profile
+    assert '<td data-label="Employment title">Senior Manager</td>' in profile
     client.post("/auth/logout")
     through_dev_sgid(client, settings, persona="KOH AH BENG", decision="Approve")
     profile = client.get("/profile").content.decode()

@@ -11,7 +11,9 @@ const actions = {
   logout: async () => {
     try {
       await logout();
-      notice = "You are signed out. sgID keeps no session for this site, so there is nothing to sign out of there.";
+      notice = window.gettext(
+        "You are signed out. sgID keeps no session for this site, so there is nothing to sign out of there.",
+      );
       if (location.hash === "#/") render(); else location.hash = "#/";
     } catch (e) {
       showError(e);

@@ -1,4 +1,7 @@
-// Rendering: every value goes in through textContent, never as HTML.
+// Rendering: every value goes in through textContent, never as HTML. Text is marked with
+// gettext() (Django's JavaScript catalog, /jsi18n/), so it translates with the templates.
+
+const { gettext, interpolate } = window;
 
 function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
@@ -19,17 +22,17 @@ export function home(me, actions, notice) {
   if (!me) {
     return [
       status,
-      heading("Sign in with your Singpass app"),
-      h("p", { class: "lead" }, "This page is a single-page app. It asks the backend for the sgID " +
-        "sign-in address; the backend does all the talking to sgID and keeps your session."),
-      button("Log in with sgID", actions.login),
+      heading(gettext("Sign in with your Singpass app")),
+      h("p", { class: "lead" }, gettext("This page is a single-page app. It asks the backend for " +
+        "the sgID sign-in address; the backend does all the talking to sgID and keeps your session.")),
+      button(gettext("Log in with sgID"), actions.login),
     ];
   }
   return [
     status,
-    heading(me.name ? `Hello, ${me.name}` : "You are signed in"),
-    h("p", {}, h("a", { class: "button", href: "#/profile" }, "See the data you shared")),
-    button("Log out", actions.logout, "button-secondary"),
+    heading(me.name ? interpolate(gettext("Hello, %s"), [me.name]) : gettext("You are signed in")),
+    h("p", {}, h("a", { class: "button", href: "#/profile" }, gettext("See the data you shared"))),
+    button(gettext("Log out"), actions.logout, "button-secondary"),
   ];
 }
 
@@ -40,9 +43,11 @@ function fieldValue(field) {
     case "lines":
       return field.lines.flatMap((line, i) => (i ? [h("br"), line] : [line]));
     case "table":
-      return h("div", { class: "table-scroll" }, h("table", {},
+      // Focusable and named, so a keyboard can scroll a wide table on a phone.
+      return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": field.label }, h("table", {},
         h("thead", {}, h("tr", {}, field.columns.map((c) => h("th", { scope: "col" }, c)))),
-        h("tbody", {}, field.rows.map((row) => h("tr", {}, row.map((cell) => h("td", {}, cell)))))));
+        h("tbody", {}, field.rows.map((row) =>
+          h("tr", {}, row.map((cell, i) => h("td", { "data-label": field.columns[i] }, cell)))))));
     default:
       return field.text;
   }
@@ -53,19 +58,19 @@ export function profile(me, actions) {
     h("div", { class: `profile-row${field.shape === "table" ? " profile-row-wide" : ""}` },
       h("dt", {}, field.label), h("dd", {}, fieldValue(field))));
   return [
-    heading("The data you shared"),
+    heading(gettext("The data you shared")),
     rows.length
       ? h("dl", { class: "profile" }, rows)
-      : h("p", {}, "You signed in without sharing any details beyond your sgID identifier."),
-    h("p", { class: "muted" }, "These details stay in your session on the backend only."),
-    button("Log out", actions.logout, "button-secondary"),
+      : h("p", {}, gettext("You signed in without sharing any details beyond your sgID identifier.")),
+    h("p", { class: "muted" }, gettext("These details stay in your session on the backend only.")),
+    button(gettext("Log out"), actions.logout, "button-secondary"),
   ];
 }
 
 export function error(failure, actions) {
   return [
     h("div", { class: "error-panel", role: "alert" }, heading(failure.title), h("p", {}, failure.message)),
-    button("Try again", actions.login),
-    h("p", {}, h("a", { href: "#/" }, "Back to the start")),
+    button(gettext("Try again"), actions.login),
+    h("p", {}, h("a", { href: "#/" }, gettext("Back to the start"))),
   ];
 }

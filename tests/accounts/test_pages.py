@@ -77,7 +77,7 @@ def test_profile_shows_the_consented_data_readably(signed_in):
     assert "2030" in page
     assert "BLK 123 ANG MO KIO AVE 3<br>#05-67<br>SINGAPORE 560123" in page
     assert '<th scope="col">Employment title</th>' in page
-    assert "<td>Ministry of Examples</td>" in page
+    assert '<td data-label="Agency name">Ministry of Examples</td>' in page
     assert '<span class="not-available">Not available</span>' in page
     assert "myinfo.some_new_scope" in page
     assert "NEW VALUE" in page

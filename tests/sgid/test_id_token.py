@@ -19,6 +19,13 @@ from tests import material as m
 NOW = time.time()
 
 
+@pytest.fixture(autouse=True)
+def _now():
+    """A fresh "now" per test: tokens get their times when made, verification must agree."""
+    global NOW
+    NOW = time.time()
+
+
 def keys_for(*entries):
     table = {e.get("kid"): PyJWK(e, algorithm="RS256") for e in entries}
 
