@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint screenshots
+.PHONY: run test lint screenshots bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,7 @@ test: lint node_modules/.installed
 # Screenshots of the main pages at desktop and phone widths, for the README.
 screenshots: $(VENV)/.dev node_modules/.installed
 	SGID_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/browser/test_accessibility.py
+
+# The benchmark (PostgreSQL and Redis on 127.0.0.1): prints its figures, writes BENCHMARKS.md.
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench.run

@@ -46,8 +46,12 @@ def remember_session(request: HttpRequest, user: User) -> None:
     """After login(): file this session under the user."""
     if request.session.session_key is None:
         request.session.save()
-    UserSession.objects.update_or_create(
-        session_key=request.session.session_key, defaults={"user": user}
+    key = request.session.session_key
+    assert key is not None
+    # One INSERT. The row exists already when the user signs in again in the same session
+    # (login() keeps the key then); a key never passes to another user (login() flushes).
+    UserSession.objects.bulk_create(
+        [UserSession(session_key=key, user=user)], ignore_conflicts=True
     )
 
 

@@ -52,16 +52,15 @@ def remember(session: SessionBase, attempt: LoginAttempt, now: float) -> None:
 def take(session: SessionBase, state: str, now: float) -> LoginAttempt | None:
     """Remove and return the live attempt filed under `state`, or None.
 
-    The removal is saved at once, before the token call: SessionMiddleware does not save a
-    session when the response is a 5xx, and a failed login must not leave its attempt reusable.
-    A marker in the shared cache makes the use atomic: of two callbacks racing with one state,
-    or a concurrent request whose session save brings the attempt back, only one gets it.
+    Single use does not rest on the session: a marker in the shared cache, added atomically
+    before the token call, lets exactly one callback have the attempt — whether two race with
+    one state, a concurrent request's save brings the attempt back, or the answer is a 5xx
+    (for which SessionMiddleware does not save the session's removal).
     """
     attempts = _pending(session, now)
     attempt = attempts.pop(state, None)
     if attempt is not None or len(attempts) != len(session.get(SESSION_KEY) or {}):
         _save(session, attempts)
-        session.save()
     if attempt is None:
         return None
     marker = "sgid:used-state:" + hashlib.sha256(state.encode()).hexdigest()

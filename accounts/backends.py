@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 
 from .models import User
@@ -29,12 +30,14 @@ class SgidBackend(ModelBackend):
             name = ""
         user, created = User.objects.get_or_create(
             sub=sgid_identity.sub,
-            defaults={"username": User.username_for_sub(sgid_identity.sub), "name": name[:255]},
+            defaults={
+                "username": User.username_for_sub(sgid_identity.sub),
+                "name": name[:255],
+                # sgID users never sign in with a password.
+                "password": make_password(None),
+            },
         )
-        if created:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        elif name and user.name != name[:255]:
+        if not created and name and user.name != name[:255]:
             user.name = name[:255]
             user.save(update_fields=["name"])
         return user if self.user_can_authenticate(user) else None

@@ -134,6 +134,7 @@ def callback(request: HttpRequest) -> HttpResponse:
         record_login(request, exc.code)
         return _callback_failure(request, exc, attempt)
 
+    started = time.perf_counter()
     user = authenticate(request, sgid_identity=identity)
     if user is None:
         logger.warning("login refused: category=disabled")
@@ -144,7 +145,12 @@ def callback(request: HttpRequest) -> HttpResponse:
     attempts.mark_completed(request.session, attempt)
     logger.info("login succeeded: category=success")
     record_login(request, "success", user)
-    return redirect(attempt.next_path)
+    response = redirect(attempt.next_path)
+    if settings.SGID_SERVER_TIMING:
+        user_ms = round((time.perf_counter() - started) * 1000, 2)
+        phases = [*identity.timings, ("user", user_ms)]
+        response["Server-Timing"] = ", ".join(f"{name};dur={ms}" for name, ms in phases)
+    return response
 
 
 @login_required

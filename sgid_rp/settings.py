@@ -219,6 +219,9 @@ SGID_HTTP_TIMEOUT = env.float("SGID_HTTP_TIMEOUT", default=5.0)
 # Seconds sgID's signing keys are used before they are fetched again (a rotation is still
 # picked up at once through the unknown-kid refetch).
 SGID_JWKS_TTL = env.int("SGID_JWKS_TTL", default=3600)
+# A Server-Timing header on the callback with each login step's duration (token, id_token,
+# userinfo, decrypt, user): for the benchmark and for profiling; no personal data in it.
+SGID_SERVER_TIMING = env.bool("SGID_SERVER_TIMING", default=False)
 # The dev provider accepts exactly these callback URLs, as sgID does the registered ones.
 SGID_MOCK_REDIRECT_URIS = env.list("SGID_MOCK_REDIRECT_URIS", default=[SGID_REDIRECT_URI])
 

@@ -31,6 +31,8 @@ class Identity:
     sub: str
     data: Mapping[str, str] = field(repr=False)
     amr: tuple[str, ...] = ()
+    # Milliseconds spent in each step of the login, for Server-Timing and the benchmark.
+    timings: tuple[tuple[str, float], ...] = ()
 
 
 class SgidClient:
@@ -68,6 +70,7 @@ class SgidClient:
             raise ProviderUntrusted(f"sgID's answer broke a parser ({type(exc).__name__})") from exc
 
     def _finish(self, attempt: LoginAttempt, code: str) -> Identity:
+        clock = _Stopwatch()
         tokens = exchange_code(
             self.http,
             self.config,
@@ -75,6 +78,7 @@ class SgidClient:
             code_verifier=attempt.code_verifier,
             redirect_uri=attempt.redirect_uri,
         )
+        clock.lap("token")
         claims = verify_id_token(
             tokens.id_token,
             key_for=self.jwks.key_for,
@@ -84,6 +88,20 @@ class SgidClient:
             now=self._clock(),
             access_token=tokens.access_token,
         )
+        clock.lap("id_token")
         body = fetch_userinfo(self.http, self.config, tokens.access_token)
+        clock.lap("userinfo")
         data = decrypt_userinfo(body, self._private_key, claims.sub)
-        return Identity(sub=claims.sub, data=data, amr=claims.amr)
+        clock.lap("decrypt")
+        return Identity(sub=claims.sub, data=data, amr=claims.amr, timings=tuple(clock.laps))
+
+
+class _Stopwatch:
+    def __init__(self) -> None:
+        self.laps: list[tuple[str, float]] = []
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((name, round((now - self._last) * 1000, 2)))
+        self._last = now

@@ -205,3 +205,29 @@ def test_the_500_page_is_designed_and_shows_no_details(rf):
     assert response.status_code == 500
     assert b"Something went wrong on our side" in response.content
     assert b"Traceback" not in response.content
+
+
+def test_server_timing_reports_each_login_step_only_when_asked(client, fake_sgid, settings):
+    url = start_login(client)
+    fake_sgid.answer(fake_sgid.nonce_of(url))
+    quiet = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    assert "Server-Timing" not in quiet
+    settings.SGID_SERVER_TIMING = True
+    url = start_login(client)
+    fake_sgid.answer(fake_sgid.nonce_of(url))
+    timed = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    phases = [part.split(";")[0] for part in timed["Server-Timing"].split(", ")]
+    assert phases == ["token", "id_token", "userinfo", "decrypt", "user"]
+    assert "TAN" not in timed["Server-Timing"]
+
+
+def test_profile_and_api_me_take_at_most_three_queries(
+    client, fake_sgid, django_assert_max_num_queries
+):
+    url = start_login(client)
+    fake_sgid.answer(fake_sgid.nonce_of(url))
+    client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    client.get("/profile")  # warm the session cache, as every request after the first is
+    for path in ("/profile", "/api/me"):
+        with django_assert_max_num_queries(3):
+            assert client.get(path).status_code == 200

@@ -1,0 +1,361 @@
+"""The benchmark: `make bench` (or `.venv/bin/python -m bench.run`). Writes BENCHMARKS.md.
+
+Starts the site under gunicorn with production settings (PostgreSQL, Redis, DEBUG off) against a
+loopback test sgID (TLS), then measures login latency and its phases, the floor (the same two
+sgID round trips and the same cryptography, done by a bare script), calls to sgID per login,
+page throughput against a minimal Django view, database queries, and worker memory.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import secrets
+import statistics
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jwt
+import requests
+from jwcrypto.jwe import JWE
+from jwcrypto.jwk import JWK
+
+from accounts.sgid.pkce import new_verifier, s256_challenge
+from tests.deploy.browser import Browser
+from tests.deploy.topology import Deployment, deployed, services_problem
+
+ROOT = Path(__file__).resolve().parent.parent
+SEQUENTIAL = 100
+CONCURRENT_CLIENTS, CONCURRENT_LOGINS = 10, 200
+MEMORY_LOGINS = 500
+WARM_UP_LOGINS = 50
+THROUGHPUT_SECONDS, THROUGHPUT_CLIENTS = 5.0, 8
+WORKERS, THREADS = 2, 4
+
+TARGETS = {
+    "callback p50 / floor p50": "≤ 1.5",
+    "sgID calls per warm login": "= 2",
+    "JWKS fetches per 100 warm logins": "= 0",
+    "/profile throughput / minimal view": "≥ 0.70",
+    "queries per /profile, /api/me": "≤ 3",
+    "worker memory growth over 500 logins": "flat (≤ 5 %)",
+}
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+class Login:
+    """One person's login, timed on the client: start (POST /auth/login) and callback."""
+
+    def __init__(self, d: Deployment) -> None:
+        self.d = d
+        self.browser = Browser()
+
+    def run(self) -> tuple[float, float, dict[str, float]]:
+        server = self.d.a
+        token = self.browser.login_form_token(server)
+        started = time.perf_counter()
+        answer = self.browser.post(
+            server, "/auth/login", data={"csrfmiddlewaretoken": token, "next": "/profile"}
+        )
+        start_s = time.perf_counter() - started
+        authorize_url = answer.headers["Location"]
+        who = secrets.token_hex(6)
+        code = self.d.provider.authorize(
+            authorize_url, sub=f"sub-{who}", persona={"myinfo.name": f"PERSON {who.upper()}"}
+        )
+        started = time.perf_counter()
+        response = self.browser.callback(server, authorize_url, code)
+        callback_s = time.perf_counter() - started
+        assert response.status_code == 302, response.text[:300]
+        assert response.headers["Location"] == "/profile"
+        phases = {
+            part.split(";")[0]: float(part.split("dur=")[1])
+            for part in response.headers.get("Server-Timing", "").split(", ")
+            if "dur=" in part
+        }
+        self.browser.logout(server)
+        return start_s, callback_s, phases
+
+
+def floor_once(d: Deployment, http: requests.Session, key: JWK, jwk_set: dict[str, Any]) -> float:
+    """The irreducible work of a callback: token call, RS256 check, userinfo call, decryption."""
+    verifier = new_verifier()
+    query = {
+        "response_type": "code",
+        "client_id": d.env["SGID_CLIENT_ID"],
+        "redirect_uri": d.env["SGID_REDIRECT_URI"],
+        "scope": d.env["SGID_SCOPES"],
+        "state": secrets.token_urlsafe(16),
+        "nonce": secrets.token_urlsafe(16),
+        "code_challenge": s256_challenge(verifier),
+        "code_challenge_method": "S256",
+    }
+    code = d.provider.authorize(f"{d.provider.issuer}/oauth/authorize?{urlencode(query)}")
+    started = time.perf_counter()
+    tokens = http.post(
+        f"{d.provider.issuer}/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": d.env["SGID_REDIRECT_URI"],
+            "client_id": d.env["SGID_CLIENT_ID"],
+            "client_secret": d.env["SGID_CLIENT_SECRET"],
+            "code_verifier": verifier,
+        },
+        timeout=5,
+        verify=d.env["REQUESTS_CA_BUNDLE"],
+    ).json()
+    jwt.decode(
+        tokens["id_token"],
+        key=jwt.PyJWK(jwk_set["keys"][0], algorithm="RS256"),
+        algorithms=["RS256"],
+        audience=d.env["SGID_CLIENT_ID"],
+        issuer=d.provider.issuer,
+    )
+    body = http.get(
+        f"{d.provider.issuer}/oauth/userinfo",
+        headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        timeout=5,
+        verify=d.env["REQUESTS_CA_BUNDLE"],
+    ).json()
+    outer = JWE()
+    outer.deserialize(body["key"], key=key)
+    data_key = JWK.from_json(outer.payload)
+    for value in body["data"].values():
+        inner = JWE()
+        inner.deserialize(value, key=data_key)
+    return time.perf_counter() - started
+
+
+def throughput(url: str, cookies: dict[str, str]) -> tuple[float, int]:
+    """Requests per second over THROUGHPUT_SECONDS from THROUGHPUT_CLIENTS keep-alive clients."""
+    deadline = time.perf_counter() + THROUGHPUT_SECONDS
+    counts: list[int] = []
+    queries: list[int] = []
+
+    def client() -> None:
+        http = requests.Session()
+        http.cookies.update(cookies)
+        done = 0
+        while time.perf_counter() < deadline:
+            answer = http.get(url, timeout=5, headers={"Accept": "text/html"})
+            assert answer.status_code == 200, (url, answer.status_code)
+            queries.append(int(answer.headers.get("X-DB-Queries", "-1")))
+            done += 1
+        counts.append(done)
+
+    threads = [threading.Thread(target=client) for _ in range(THROUGHPUT_CLIENTS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(THROUGHPUT_SECONDS + 30)
+    return sum(counts) / (time.perf_counter() - started), max(queries)
+
+
+def worker_rss_kib(d: Deployment) -> list[int]:
+    """Resident memory of each gunicorn worker (the master's children), from /proc."""
+    master = str(d.a.process.pid if d.a.process else 0)
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+        except OSError:  # the process ended while we looked
+            continue
+        if fields.get("PPid", "").strip() == master and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]))
+    return sorted(sizes)
+
+
+def measure(d: Deployment) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    # Warm every worker (JWKS fetched, key parsed, templates compiled, connections open) before
+    # the memory baseline: a worker that has served nothing yet would seem to "grow".
+    with ThreadPoolExecutor(CONCURRENT_CLIENTS) as pool:
+        list(pool.map(lambda _: Login(d).run(), range(WARM_UP_LOGINS)))
+
+    rss_before = worker_rss_kib(d)
+    calls_before = {e: d.provider.count(e) for e in ("token", "userinfo", "jwks")}
+    sequential = [Login(d).run() for _ in range(SEQUENTIAL)]
+    calls = {e: d.provider.count(e) - calls_before[e] for e in calls_before}
+    results["sgid_calls_per_login"] = (calls["token"] + calls["userinfo"]) / SEQUENTIAL
+    results["jwks_per_100"] = calls["jwks"] * 100 / SEQUENTIAL
+    results["start"] = [s for s, _, _ in sequential]
+    results["callback"] = [c for _, c, _ in sequential]
+    results["phases"] = {
+        name: statistics.median(p[name] for _, _, p in sequential if name in p)
+        for name in ("token", "id_token", "userinfo", "decrypt", "user")
+    }
+
+    with ThreadPoolExecutor(CONCURRENT_CLIENTS) as pool:
+        concurrent = list(pool.map(lambda _: Login(d).run(), range(CONCURRENT_LOGINS)))
+    results["start_concurrent"] = [s for s, _, _ in concurrent]
+    results["callback_concurrent"] = [c for _, c, _ in concurrent]
+
+    remaining = MEMORY_LOGINS - SEQUENTIAL - CONCURRENT_LOGINS
+    with ThreadPoolExecutor(CONCURRENT_CLIENTS) as pool:
+        list(pool.map(lambda _: Login(d).run(), range(remaining)))
+    results["rss_before"], results["rss_after"] = rss_before, worker_rss_kib(d)
+
+    key = JWK.from_pem(d.client_key_pem.encode())
+    key.get_op_key("unwrapKey")
+    with requests.Session() as http:
+        jwks_url = f"{d.provider.issuer}/.well-known/jwks.json"
+        jwk_set = http.get(jwks_url, timeout=5, verify=d.env["REQUESTS_CA_BUNDLE"]).json()
+        results["floor"] = [floor_once(d, http, key, jwk_set) for _ in range(SEQUENTIAL)]
+
+    browser = Browser()
+    token = browser.login_form_token(d.a)
+    answer = browser.post(d.a, "/auth/login", data={"csrfmiddlewaretoken": token, "next": "/"})
+    code = d.provider.authorize(answer.headers["Location"])
+    browser.callback(d.a, answer.headers["Location"], code)
+    cookies = browser.http.cookies.get_dict()
+    results["rps"] = {}
+    results["queries"] = {}
+    for path in ("/bench/minimal", "/profile", "/api/me"):
+        rps, queries = throughput(d.a.url(path), cookies)
+        results["rps"][path], results["queries"][path] = rps, queries
+    return results
+
+
+def report(results: dict[str, Any], seconds: float) -> str:
+    floor_p50 = statistics.median(results["floor"])
+    callback_p50 = statistics.median(results["callback"])
+    growth = sum(results["rss_after"]) / sum(results["rss_before"]) - 1
+    minimal = results["rps"]["/bench/minimal"]
+
+    def row(label: str, values: list[float]) -> str:
+        return f"| {label} | {ms(percentile(values, 50))} | {ms(percentile(values, 90))} |"
+
+    measured = {
+        "callback p50 / floor p50": f"{callback_p50 / floor_p50:.2f}",
+        "sgID calls per warm login": f"{results['sgid_calls_per_login']:g}",
+        "JWKS fetches per 100 warm logins": f"{results['jwks_per_100']:g}",
+        "/profile throughput / minimal view": f"{results['rps']['/profile'] / minimal:.2f}",
+        "queries per /profile, /api/me": f"{results['queries']['/profile']}, "
+        f"{results['queries']['/api/me']}",
+        "worker memory growth over 500 logins": f"{growth * 100:+.1f} %",
+    }
+    met = {
+        "callback p50 / floor p50": callback_p50 / floor_p50 <= 1.5,
+        "sgID calls per warm login": results["sgid_calls_per_login"] == 2,
+        "JWKS fetches per 100 warm logins": results["jwks_per_100"] == 0,
+        "/profile throughput / minimal view": results["rps"]["/profile"] / minimal >= 0.70,
+        "queries per /profile, /api/me": max(
+            results["queries"]["/profile"], results["queries"]["/api/me"]
+        )
+        <= 3,
+        "worker memory growth over 500 logins": growth <= 0.05,
+    }
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Produced by `make bench` (`.venv/bin/python -m bench.run`) on "
+        f"{datetime.date.today().isoformat()}, in {seconds:.0f} s.",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.platform(terse=True)}. The site ran "
+        f"under gunicorn ({WORKERS} workers, {THREADS} threads each) with production settings "
+        "on PostgreSQL and Redis, against a loopback test sgID over TLS; the load came from "
+        "the same machine.",
+        "",
+        "## Targets",
+        "",
+        "| measure | target | measured | met |",
+        "|---|---|---|---|",
+        *(
+            f"| {name} | {TARGETS[name]} | {measured[name]} | {'yes' if met[name] else '**no**'} |"
+            for name in TARGETS
+        ),
+        "",
+        "## Login latency (ms, measured by the client)",
+        "",
+        "| step | p50 | p90 |",
+        "|---|---|---|",
+        row(f"login start, sequential ({SEQUENTIAL})", results["start"]),
+        row(f"callback, sequential ({SEQUENTIAL})", results["callback"]),
+        row(
+            f"login start, {CONCURRENT_CLIENTS} concurrent clients ({CONCURRENT_LOGINS})",
+            results["start_concurrent"],
+        ),
+        row(
+            f"callback, {CONCURRENT_CLIENTS} concurrent clients ({CONCURRENT_LOGINS})",
+            results["callback_concurrent"],
+        ),
+        row(
+            f"floor: 2 sgID round trips + RS256 + 2-layer decryption ({SEQUENTIAL})",
+            results["floor"],
+        ),
+        "",
+        "## Callback phases (ms, p50 of the server's Server-Timing, sequential)",
+        "",
+        "| token call | ID-token verification | userinfo call | decryption "
+        "| user + session writes |",
+        "|---|---|---|---|---|",
+        "| "
+        + " | ".join(
+            f"{results['phases'][p]:.1f}"
+            for p in ("token", "id_token", "userinfo", "decrypt", "user")
+        )
+        + " |",
+        "",
+        "## Pages (requests per second, "
+        f"{THROUGHPUT_CLIENTS} keep-alive clients for {THROUGHPUT_SECONDS:.0f} s each)",
+        "",
+        "| page | req/s | ratio to minimal view | DB queries per request |",
+        "|---|---|---|---|",
+        *(
+            f"| `{path}` | {rps:.0f} | {rps / minimal:.2f} | {results['queries'][path]} |"
+            for path, rps in results["rps"].items()
+        ),
+        "",
+        "## Worker memory (RSS, KiB)",
+        "",
+        f"| after warm-up | after {MEMORY_LOGINS} logins | growth |",
+        "|---|---|---|",
+        f"| {', '.join(map(str, results['rss_before']))} | "
+        f"{', '.join(map(str, results['rss_after']))} | {growth * 100:+.1f} % |",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    if problem := services_problem():
+        print(f"The benchmark needs PostgreSQL and Redis on 127.0.0.1: {problem}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    extra = {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "SGID_SERVER_TIMING": "true",
+        "SGID_SCOPES": "openid myinfo.name myinfo.nric_number",
+    }
+    with deployed(("bench",), workers=WORKERS, threads=THREADS, extra_env=extra) as d:
+        results = measure(d)
+    text = report(results, time.perf_counter() - started)
+    (ROOT / "BENCHMARKS.md").write_text(text)
+    print(text)
+    (ROOT / "var").mkdir(exist_ok=True)
+    (ROOT / "var" / "bench-raw.json").write_text(json.dumps(results, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
