@@ -7,7 +7,7 @@ import logging
 from importlib import import_module
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest
 
 from sgid_rp.middleware import current_request_id
@@ -31,13 +31,15 @@ def truncated_ip(address: str) -> str:
 def record_login(request: HttpRequest, outcome: str, user: User | None = None) -> None:
     """Write the login event; a failure to write it is logged, never the person's problem."""
     try:
-        LoginEvent.objects.create(
-            outcome=outcome,
-            user=user,
-            request_id=current_request_id(),
-            client_ip=truncated_ip(request.META.get("REMOTE_ADDR", "")),
-            user_agent=request.headers.get("User-Agent", "")[:USER_AGENT_LENGTH],
-        )
+        # A savepoint: inside the callback's transaction, a failed insert must not spoil the rest.
+        with transaction.atomic():
+            LoginEvent.objects.create(
+                outcome=outcome,
+                user=user,
+                request_id=current_request_id(),
+                client_ip=truncated_ip(request.META.get("REMOTE_ADDR", "")),
+                user_agent=request.headers.get("User-Agent", "")[:USER_AGENT_LENGTH],
+            )
     except DatabaseError as exc:
         logger.error("login event not recorded: outcome=%s (%s)", outcome, type(exc).__name__)
 

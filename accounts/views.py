@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -135,16 +135,18 @@ def callback(request: HttpRequest) -> HttpResponse:
         return _callback_failure(request, exc, attempt)
 
     started = time.perf_counter()
-    user = authenticate(request, sgid_identity=identity)
-    if user is None:
-        logger.warning("login refused: category=disabled")
-        record_login(request, "disabled", User.objects.filter(sub=identity.sub).first())
-        return _callback_failure(request, None, attempt)
-    login(request, user)
-    request.session[PROFILE_SESSION_KEY] = {"sub": identity.sub, "data": dict(identity.data)}
-    attempts.mark_completed(request.session, attempt)
+    # The user, their session and the login event are written together, and committed once.
+    with transaction.atomic():
+        user = authenticate(request, sgid_identity=identity)
+        if user is None:
+            logger.warning("login refused: category=disabled")
+            record_login(request, "disabled", User.objects.filter(sub=identity.sub).first())
+            return _callback_failure(request, None, attempt)
+        login(request, user)
+        request.session[PROFILE_SESSION_KEY] = {"sub": identity.sub, "data": dict(identity.data)}
+        attempts.mark_completed(request.session, attempt)
+        record_login(request, "success", user)
     logger.info("login succeeded: category=success")
-    record_login(request, "success", user)
     response = redirect(attempt.next_path)
     if settings.SGID_SERVER_TIMING:
         user_ms = round((time.perf_counter() - started) * 1000, 2)

@@ -350,6 +350,7 @@ def main() -> int:
     with deployed(("bench",), workers=WORKERS, threads=THREADS, extra_env=extra) as d:
         results = measure(d)
     text = report(results, time.perf_counter() - started)
+    text += "\n" + (Path(__file__).parent / "history.md").read_text()
     (ROOT / "BENCHMARKS.md").write_text(text)
     print(text)
     (ROOT / "var").mkdir(exist_ok=True)

@@ -132,3 +132,16 @@ def test_a_failure_to_record_the_event_does_not_fail_the_login(client, fake_sgid
     response = callback(client, fake_sgid)
     assert response.status_code == 302
     assert client.get("/api/me").status_code == 200
+
+
+def test_a_failed_event_insert_does_not_spoil_the_surrounding_transaction(rf):
+    """On PostgreSQL an over-long outcome fails the INSERT itself; the savepoint keeps the
+    login's transaction usable (SQLite does not enforce lengths, so there it simply succeeds)."""
+    from django.db import transaction
+
+    from accounts.activity import record_login
+
+    with transaction.atomic():
+        record_login(rf.get("/auth/callback"), "x" * 40)
+        user = User.objects.create(sub="after-the-failure", username="after")
+    assert User.objects.filter(pk=user.pk).exists()
