@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from tests.browser.axe import AXE, violations
+from tests.browser.journeys import decide_at_dev_sgid, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,13 +79,6 @@ class Audit:
             shots.shot(f"{name}-{self.width}")
 
 
-def login_through_dev_sgid(page, site, persona: str, start: str = "/") -> None:
-    page.goto(site + start)
-    page.get_by_role("button", name="Log in with sgID").first.click()
-    page.get_by_role("button", name=f"Continue as {persona}").click()
-    page.get_by_role("button", name="Approve", exact=True).click()
-
-
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_every_page_passes_axe(axe_page, site, settings, width):
     page = axe_page(width)
@@ -110,7 +104,7 @@ def test_every_page_passes_axe(axe_page, site, settings, width):
     page.get_by_role("button", name="Log out").click()
     audit.check("logged-out", "Sign in with your Singpass app")
 
-    login_through_dev_sgid(page, site, "KOH AH BENG")
+    sign_in(page, site, "KOH AH BENG")
     audit.check("profile-not-available")
     page.get_by_role("button", name="Log out").click()
 
@@ -122,7 +116,7 @@ def test_every_page_passes_axe(axe_page, site, settings, width):
     page.goto(site + "/auth/callback?state=stale&code=x")
     audit.check("error-expired", "This sign-in link has expired or was already used")
     User.objects.create(sub=_sub_of(page, site, "LIM WEI MING"), username="lim", is_active=False)
-    login_through_dev_sgid(page, site, "LIM WEI MING")
+    sign_in(page, site, "LIM WEI MING")
     audit.check("error-disabled", "This account is deactivated")
     # sgID refusing our client (unavailable), and an answer we cannot decrypt (untrusted).
     from tests import material
@@ -170,8 +164,7 @@ def test_every_page_passes_axe(axe_page, site, settings, width):
     expect(page.get_by_role("heading", name="Sign in with your Singpass app")).to_be_visible()
     audit.check("spa-home")
     page.get_by_role("button", name="Log in with sgID").click()
-    page.get_by_role("button", name="Continue as NGUYỄN THỊ MAI").click()
-    page.get_by_role("button", name="Approve", exact=True).click()
+    decide_at_dev_sgid(page, "NGUYỄN THỊ MAI")
     expect(page.get_by_role("heading", name="The data you shared")).to_be_visible()
     audit.check("spa-profile")
     page.goto(site + "/app/#/error?code=expired")
@@ -185,7 +178,7 @@ def test_every_page_passes_axe(axe_page, site, settings, width):
 
 def _sub_of(page, site, persona: str) -> str:
     """The pairwise sub the dev sgID gives this persona: sign in once and read /api/me."""
-    login_through_dev_sgid(page, site, persona)
+    sign_in(page, site, persona)
     sub = page.request.get(site + "/api/me").json()["sub"]
     page.goto(site + "/")
     page.get_by_role("button", name="Log out").click()

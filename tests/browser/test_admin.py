@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import LoginEvent
+from tests.browser.journeys import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,10 +43,7 @@ def test_a_new_admin_follows_a_persona_from_login_to_deactivation(browser, site,
     for p in (citizen, admin):
         p.set_default_timeout(10_000)
 
-    citizen.goto(site + "/")
-    citizen.get_by_role("button", name="Log in with sgID").click()
-    citizen.get_by_role("button", name="Continue as LIM WEI MING").click()
-    citizen.get_by_role("button", name="Approve", exact=True).click()
+    sign_in(citizen, site, "LIM WEI MING")
     expect(citizen.get_by_role("heading", name="The data you shared")).to_be_visible()
 
     admin.goto(site + "/admin/login/")

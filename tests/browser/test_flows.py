@@ -7,22 +7,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.journeys import decide_at_dev_sgid
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PERSONA = "NGUYỄN THỊ MAI"
 
 
 def through_dev_sgid(page, decision: str) -> None:
-    expect(page.get_by_role("heading", name="Scan with Singpass app")).to_be_visible()
     expect(page.locator("svg").first).to_be_visible()
     page.screens.shot("sgid-qr")
-    if decision == "Cancel":
-        page.get_by_role("button", name="Cancel and return to the service").click()
-        return
-    page.get_by_role("button", name=f"Continue as {PERSONA}").click()
-    expect(page.get_by_role("heading", name="Share your information?")).to_be_visible()
-    page.screens.shot("sgid-consent")
-    page.get_by_role("button", name=decision, exact=True).click()
+    decide_at_dev_sgid(page, PERSONA, decision)
 
 
 def test_server_rendered_login_profile_and_logout(page, site):
