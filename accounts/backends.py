@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 
 from .models import User
+from .sgid.catalog import NA_TEXT
 from .sgid.client import Identity
 
 
@@ -26,7 +27,7 @@ class SgidBackend(ModelBackend):
         if sgid_identity is None:
             return None
         name = sgid_identity.data.get("myinfo.name", "")
-        if name == "NA":
+        if name == NA_TEXT:
             name = ""
         user, created = User.objects.get_or_create(
             sub=sgid_identity.sub,

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .sgid.catalog import NOT_AVAILABLE, Kind, kind_of, parse_value
+from .sgid.catalog import NA_TEXT, NOT_AVAILABLE, Kind, kind_of, parse_value
 
 LABELS: dict[str, str | Promise] = {
     "myinfo.name": _("Name"),
@@ -93,7 +93,7 @@ def _humanise(key: str) -> str:
 
 
 def _cell(value: Any) -> str:
-    if value is None or value == "NA":
+    if value is None or value == NA_TEXT:
         return str(_("Not available"))
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)

@@ -132,7 +132,6 @@ class JwksCache:
         uri_hash = hashlib.sha256(jwks_uri.encode()).hexdigest()[:16]
         self._store_key = f"sgid:jwks:{uri_hash}"
         self._cooldown_key = f"sgid:jwks-refetch:{uri_hash}"
-        self.fetches = 0  # network fetches made by this instance, for benchmarks and tests
 
     def key_for(self, kid: str | None) -> PyJWK:
         """The key that should have signed a token with this `kid` header (None if absent)."""
@@ -197,7 +196,6 @@ class JwksCache:
             return self._snapshot.keys
 
     def _fetch(self, now: float) -> None:
-        self.fetches += 1
         response = request_json(
             self._http, "GET", self._uri, what="JWKS endpoint", timeout=self._timeout
         )
