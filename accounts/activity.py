@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from contextlib import nullcontext
 from importlib import import_module
 
 from django.conf import settings
@@ -30,9 +31,11 @@ def truncated_ip(address: str) -> str:
 
 def record_login(request: HttpRequest, outcome: str, user: User | None = None) -> None:
     """Write the login event; a failure to write it is logged, never the person's problem."""
+    # Inside a transaction, a savepoint keeps a failed insert from spoiling the rest of it;
+    # outside one, the single INSERT needs none.
+    guard = transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
     try:
-        # A savepoint: inside the callback's transaction, a failed insert must not spoil the rest.
-        with transaction.atomic():
+        with guard:
             LoginEvent.objects.create(
                 outcome=outcome,
                 user=user,

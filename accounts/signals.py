@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import update_last_login
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_save, pre_delete
 from django.http import HttpRequest
@@ -11,8 +12,13 @@ from django.http import HttpRequest
 from .activity import end_sessions, remember_session
 from .models import User, UserSession
 
+SGID_BACKEND = "accounts.backends.SgidBackend"
+
 
 def _on_login(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    # The sgID backend wrote last_login with the user row; a password login (admin) did not.
+    if getattr(user, "backend", None) != SGID_BACKEND:
+        update_last_login(sender, user)
     remember_session(request, user)
 
 
@@ -32,6 +38,8 @@ def _on_user_deleted(sender: Any, instance: User, **kwargs: Any) -> None:
 
 
 def connect() -> None:
+    # Django's own receiver would UPDATE last_login once more after every sgID login.
+    user_logged_in.disconnect(dispatch_uid="update_last_login")
     user_logged_in.connect(_on_login, dispatch_uid="accounts.sessions.login")
     user_logged_out.connect(_on_logout, dispatch_uid="accounts.sessions.logout")
     post_save.connect(_on_user_saved, sender=User, dispatch_uid="accounts.sessions.saved")

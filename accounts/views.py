@@ -135,7 +135,7 @@ def callback(request: HttpRequest) -> HttpResponse:
         return _callback_failure(request, exc, attempt)
 
     started = time.perf_counter()
-    # The user, their session and the login event are written together, and committed once.
+    # The user and the index of their sessions are written together, and committed once.
     with transaction.atomic():
         user = authenticate(request, sgid_identity=identity)
         if user is None:
@@ -143,9 +143,10 @@ def callback(request: HttpRequest) -> HttpResponse:
             record_login(request, "disabled", User.objects.filter(sub=identity.sub).first())
             return _callback_failure(request, None, attempt)
         login(request, user)
-        request.session[PROFILE_SESSION_KEY] = {"sub": identity.sub, "data": dict(identity.data)}
-        attempts.mark_completed(request.session, attempt)
-        record_login(request, "success", user)
+    request.session[PROFILE_SESSION_KEY] = {"sub": identity.sub, "data": dict(identity.data)}
+    attempts.mark_completed(request.session, attempt)
+    # After the commit: the event is a record of the login, not a part of it.
+    record_login(request, "success", user)
     logger.info("login succeeded: category=success")
     response = redirect(attempt.next_path)
     if settings.SGID_SERVER_TIMING:
