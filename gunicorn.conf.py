@@ -21,9 +21,11 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Which proxies may set X-Forwarded-* (comma-separated addresses; "*" only behind a private LB).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-# Recycle workers now and then; a little jitter keeps them from restarting together.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# Recycle workers now and then, a little apart, as insurance against a slow leak (the benchmark
+# shows memory flat). Rarely: a new worker imports Django again, ~1 s of CPU, and at 2000 a
+# busy 2-core host spent it every few seconds (bench/history.md).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
+max_requests_jitter = max_requests // 10
 # gunicorn's control socket (for `gunicornc`) defaults to one path per user, which every instance
 # on the host would share; it stays off unless a path of this instance's own is given.
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")

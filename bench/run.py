@@ -153,6 +153,20 @@ def floor_once(d: Deployment, http: requests.Session, key: JWK, jwk_set: dict[st
     return time.perf_counter() - started
 
 
+def bare_requests(d: Deployment) -> list[float]:
+    """GET /bench/minimal, sequentially, by the same kind of client as the logins."""
+    browser = Browser()
+    browser.get(d.a, "/bench/minimal")
+    timed = []
+    for _ in range(SEQUENTIAL):
+        time.sleep(QUIET)
+        started = time.perf_counter()
+        answer = browser.get(d.a, "/bench/minimal")
+        timed.append(time.perf_counter() - started)
+        assert answer.status_code == 200
+    return timed
+
+
 def throughput(url: str, cookies: dict[str, str]) -> tuple[float, int]:
     """Requests per second over THROUGHPUT_SECONDS from THROUGHPUT_CLIENTS keep-alive clients."""
     deadline = time.perf_counter() + THROUGHPUT_SECONDS
@@ -232,6 +246,9 @@ def measure(d: Deployment) -> dict[str, Any]:
         first = [then_floor(Login(d)) for _ in range(SEQUENTIAL)]
         # For comparison only: the floor in a tight loop of its own, with nothing in between.
         results["floor_alone"] = [floor_once(d, http, key, jwk_set) for _ in range(SEQUENTIAL)]
+    # What any request costs on this setup (client, gunicorn, Django's middleware), for the
+    # callback's own overhead to be read against.
+    results["bare_request"] = bare_requests(d)
     results["floor"] = floor
     results["sgid_calls_per_login"] = (calls["token"] + calls["userinfo"]) / SEQUENTIAL
     results["jwks_per_100"] = calls["jwks"] * 100 / SEQUENTIAL
@@ -344,6 +361,14 @@ def report(results: dict[str, Any], seconds: float) -> str:
             f"the floor alone, back to back ({SEQUENTIAL}; not used for the ratio)",
             results["floor_alone"],
         ),
+        row(
+            f"a bare request: GET of the minimal view, sequential ({SEQUENTIAL})",
+            results["bare_request"],
+        ),
+        "",
+        f"The callback's own cost, over the floor: {ms(callback_p50 - floor_p50)} ms at p50 "
+        f"(returning person), of which {ms(statistics.median(results['bare_request']))} ms is "
+        "what any request to this site costs on this setup (the bare request above).",
         "",
         "## Callback phases (ms, p50 of the server's Server-Timing, returning person, sequential)",
         "",

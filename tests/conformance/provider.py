@@ -10,9 +10,11 @@ right. Tokens and JWE come from `tests/material.py` (PyJWT and jwcrypto), never 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import secrets
+import socket
 import ssl
 import sys
 import threading
@@ -148,8 +150,14 @@ class HostileSgid:
         """End every scripted wait, stop serving, and join the handler threads."""
         self.released.set()
         self._server.shutdown()
+        self._server.close_connections()
         self._server.server_close()
         self._thread.join(MAX_DELAY)
+
+    @property
+    def connections(self) -> int:
+        """TCP connections accepted so far."""
+        return self._server.connections
 
     def count(self, endpoint: str) -> int:
         return sum(1 for r in self.requests if r.endpoint == endpoint)
@@ -263,18 +271,39 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Connections accepted so far (a client that reuses its connections opens few), and
+        # the open ones, which stop() closes so that no handler waits for a next request.
+        self.connections = 0
+        self._open: set[Any] = set()
+        self._open_lock = threading.Lock()
+
     def finish_request(self, request: Any, client_address: Any) -> None:
         """With TLS, the handshake happens here, in the request's thread, within MAX_DELAY."""
-        if self.tls is None:
-            super().finish_request(request, client_address)
-            return
-        request.settimeout(MAX_DELAY)
+        with self._open_lock:
+            self.connections += 1
+            self._open.add(request)
         try:
-            wrapped = self.tls.wrap_socket(request, server_side=True)
-        except OSError:  # the client went away or spoke something else: nothing to answer
-            return
-        with wrapped:
-            super().finish_request(wrapped, client_address)
+            if self.tls is None:
+                super().finish_request(request, client_address)
+                return
+            request.settimeout(MAX_DELAY)
+            try:
+                wrapped = self.tls.wrap_socket(request, server_side=True)
+            except OSError:  # the client went away or spoke something else: nothing to answer
+                return
+            with wrapped:
+                super().finish_request(wrapped, client_address)
+        finally:
+            with self._open_lock:
+                self._open.discard(request)
+
+    def close_connections(self) -> None:
+        with self._open_lock:
+            for connection in self._open:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         error = sys.exc_info()[1]
@@ -285,6 +314,11 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     timeout = MAX_DELAY  # a client that stalls mid-request cannot hold the thread
+    # Persistent connections, as sgID's own servers keep them: every answer has a length. The
+    # headers and the body go out in two writes: without TCP_NODELAY the second would wait for
+    # the client's delayed ACK (~40 ms) on a reused connection.
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._serve()
@@ -299,6 +333,7 @@ class _Handler(BaseHTTPRequestHandler):
         form = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
         fault = hostile.answer(self.command, self.path, dict(self.headers.items()), form)
         if fault.delay and hostile.released.wait(min(fault.delay, MAX_DELAY)):
+            self.close_connection = True
             return
         self.send_response(fault.status)
         for name, value in fault.headers.items():
@@ -311,6 +346,7 @@ class _Handler(BaseHTTPRequestHandler):
         deadline = time.monotonic() + MAX_DELAY
         for index in range(len(fault.body)):
             if hostile.released.wait(fault.drip) or time.monotonic() > deadline:
+                self.close_connection = True
                 return
             self.wfile.write(fault.body[index : index + 1])
 

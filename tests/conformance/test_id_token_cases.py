@@ -80,6 +80,18 @@ def test_a_warm_login_calls_sgid_twice(client, hostile, caplog):
     assert [r.endpoint for r in hostile.requests[before:]] == ["token", "userinfo"]
 
 
+def test_logins_reuse_one_connection_to_sgid(client, hostile, caplog):
+    # sgID keeps connections open: a warm login must not pay a new TCP (and TLS) handshake for
+    # each of its calls, nor leave connections behind.
+    for browser in (Client(), Client(), client):
+        assert_logged_in(browser, login(browser, hostile), hostile, caplog)
+    assert [r.endpoint for r in hostile.requests] == ["token", "jwks", "userinfo"] + [
+        "token",
+        "userinfo",
+    ] * 2
+    assert hostile.connections == 1
+
+
 @pytest.mark.parametrize("forgery", ["another-key", "altered-claims"])
 def test_rejects_an_invalid_rs256_signature(client, hostile, caplog, forgery):
     if forgery == "another-key":
