@@ -167,6 +167,38 @@ def bare_requests(d: Deployment) -> list[float]:
     return timed
 
 
+CPU_GROUPS = ("site", "load client", "PostgreSQL", "Redis")
+
+
+def cpu_seconds(d: Deployment) -> dict[str, float]:
+    """CPU time used so far by the site (gunicorn), this process (the load), PostgreSQL, Redis.
+
+    The load comes from this machine's own cores, so what the client spends on each request is
+    not the site's to spend: it shows where a page's throughput goes.
+    """
+    master = d.a.process.pid if d.a.process else -1
+    me, tick = os.getpid(), os.sysconf("SC_CLK_TCK")
+    used = dict.fromkeys(CPU_GROUPS, 0.0)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended while we looked
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if master in (pid, parent):
+            group = "site"
+        elif pid == me:
+            group = "load client"
+        elif name.startswith(("postgres", "redis-server")):
+            group = "PostgreSQL" if name.startswith("postgres") else "Redis"
+        else:
+            continue
+        used[group] += (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
 def throughput(url: str, cookies: dict[str, str]) -> tuple[float, int]:
     """Requests per second over THROUGHPUT_SECONDS from THROUGHPUT_CLIENTS keep-alive clients."""
     deadline = time.perf_counter() + THROUGHPUT_SECONDS
@@ -278,9 +310,15 @@ def measure(d: Deployment) -> dict[str, Any]:
     cookies = browser.http.cookies.get_dict()
     results["rps"] = {}
     results["queries"] = {}
+    results["cpu_ms"] = {}
     for path in ("/bench/minimal", "/profile", "/api/me"):
+        before, started = cpu_seconds(d), time.perf_counter()
         rps, queries = throughput(d.a.url(path), cookies)
+        after, served = cpu_seconds(d), rps * (time.perf_counter() - started)
         results["rps"][path], results["queries"][path] = rps, queries
+        results["cpu_ms"][path] = {
+            group: (after[group] - before[group]) * 1000 / served for group in CPU_GROUPS
+        }
     return results
 
 
@@ -390,6 +428,15 @@ def report(results: dict[str, Any], seconds: float) -> str:
         *(
             f"| `{path}` | {rps:.0f} | {rps / minimal:.2f} | {results['queries'][path]} |"
             for path, rps in results["rps"].items()
+        ),
+        "",
+        f"CPU per request during the same runs (ms; {os.cpu_count()} cores shared by all):",
+        "",
+        "| page | " + " | ".join(CPU_GROUPS) + " |",
+        "|---|" + "---|" * len(CPU_GROUPS),
+        *(
+            f"| `{path}` | " + " | ".join(f"{cpu[group]:.2f}" for group in CPU_GROUPS) + " |"
+            for path, cpu in results["cpu_ms"].items()
         ),
         "",
         "## Worker memory (RSS, KiB)",

@@ -74,10 +74,14 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that sends no query to a quiet connection.
+    DATABASES["default"]["ENGINE"] = "sgid_rp.db"
     # Fail fast (and let /healthz say so) rather than hang a worker on an unreachable database.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's Redis cache, reusing one client per connection pool (see sgid_rp/cache.py).
+    CACHES["default"]["BACKEND"] = "sgid_rp.cache.RedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

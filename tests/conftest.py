@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,6 +98,20 @@ def fake_sgid(settings):
         yield FakeSgid(mock)
 
 
+@pytest.fixture(scope="module")
+def services() -> None:
+    """Skip (or, with SGID_REQUIRE_SERVICES set, fail) without PostgreSQL and Redis."""
+    from tests.deploy.topology import services_problem
+
+    problem = services_problem()
+    if problem is None:
+        return
+    message = f"these tests need PostgreSQL and Redis on 127.0.0.1: {problem}"
+    if os.environ.get("SGID_REQUIRE_SERVICES"):
+        pytest.fail(message + " (required: SGID_REQUIRE_SERVICES is set)", pytrace=False)
+    pytest.skip(message)
+
+
 def start_login(client, next_path: str | None = None) -> str:
     """POST the Log in button; return the sgID authorize URL the browser is sent to."""
     response = client.post("/auth/login", {"next": next_path} if next_path else {})
@@ -114,7 +129,8 @@ def now() -> float:
 
 def pytest_report_header(config):
     from django.conf import settings
+    from django.db import connection
 
-    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    database = connection.vendor
     cache_backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     return f"sgid-rp: database {database}, cache {cache_backend}"

@@ -7,16 +7,18 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
-PRINT = (
-    "import json, django; from django.conf import settings; django.setup(); "
-    "print(json.dumps([settings.SGID_SCOPES, settings.SGID_HTTP_TIMEOUT, settings.DEBUG]))"
-)
 
-
-def settings_in_a_fresh_process(env_file: Path, **environment: str) -> list:
+def in_a_fresh_process(expression: str, env_file: Path, **environment: str) -> Any:
+    """`expression`, as JSON, from a new process whose settings see only this environment."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "from django.core.cache import caches; from django.db import connection; "
+        f"print(json.dumps({expression}))"
+    )
     env = {
         "PATH": os.environ["PATH"],
         "DJANGO_SETTINGS_MODULE": "sgid_rp.settings",
@@ -24,7 +26,7 @@ def settings_in_a_fresh_process(env_file: Path, **environment: str) -> list:
         **environment,
     }
     result = subprocess.run(
-        [sys.executable, "-c", PRINT], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     return json.loads(result.stdout)
 
@@ -34,7 +36,11 @@ def test_a_dotenv_file_is_read_and_the_real_environment_wins(tmp_path):
     env_file.write_text(
         "SECRET_KEY=from-file\nSGID_SCOPES=openid myinfo.sex\nSGID_HTTP_TIMEOUT=7\nDEBUG=false\n"
     )
-    scopes, timeout, debug = settings_in_a_fresh_process(env_file, SGID_HTTP_TIMEOUT="3")
+    scopes, timeout, debug = in_a_fresh_process(
+        "[settings.SGID_SCOPES, settings.SGID_HTTP_TIMEOUT, settings.DEBUG]",
+        env_file,
+        SGID_HTTP_TIMEOUT="3",
+    )
     assert scopes == "openid myinfo.sex"
     assert timeout == 3.0
     assert debug is False
@@ -50,25 +56,31 @@ def test_without_a_secret_key_outside_debug_start_up_names_it(tmp_path):
 
 
 def test_proxy_settings_come_from_the_environment(tmp_path):
-    code = (
-        "import json, django; from django.conf import settings; django.setup(); "
-        "print(json.dumps([settings.SECURE_PROXY_SSL_HEADER, settings.CSRF_TRUSTED_ORIGINS, "
-        "settings.USE_X_FORWARDED_HOST]))"
+    proxy = in_a_fresh_process(
+        "[settings.SECURE_PROXY_SSL_HEADER, settings.CSRF_TRUSTED_ORIGINS, "
+        "settings.USE_X_FORWARDED_HOST]",
+        tmp_path / "none",
+        SECRET_KEY="x" * 50,
+        SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
+        CSRF_TRUSTED_ORIGINS="https://a.example,https://b.example",
+        USE_X_FORWARDED_HOST="true",
     )
-    env = {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": "sgid_rp.settings",
-        "ENV_FILE": str(tmp_path / "none"),
-        "SECRET_KEY": "x" * 50,
-        "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
-        "CSRF_TRUSTED_ORIGINS": "https://a.example,https://b.example",
-        "USE_X_FORWARDED_HOST": "true",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    )
-    assert json.loads(result.stdout) == [
+    assert proxy == [
         ["HTTP_X_FORWARDED_PROTO", "https"],
         ["https://a.example", "https://b.example"],
         True,
     ]
+
+
+def test_postgresql_and_redis_urls_choose_the_projects_backends(tmp_path):
+    chosen = in_a_fresh_process(
+        "[settings.DATABASES['default']['ENGINE'], connection.vendor, "
+        "settings.DATABASES['default']['CONN_HEALTH_CHECKS'], type(caches['default']).__module__]",
+        tmp_path / "none",
+        SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://user@db.example:5432/site",
+        CACHE_URL="redis://cache.example:6379/0",
+    )
+    # Django's PostgreSQL backend and Redis cache, each with one round trip or object less per
+    # request (sgid_rp/db/base.py, sgid_rp/cache.py).
+    assert chosen == ["sgid_rp.db", "postgresql", True, "sgid_rp.cache"]

@@ -9,28 +9,11 @@ REQUESTS_CA_BUNDLE: the site refuses an http issuer when DEBUG is off (accounts.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
-from .topology import (
-    Deployment,
-    deployed,
-    services_problem,
-)
-
-
-@pytest.fixture(scope="module")
-def services() -> None:
-    """Skip (or, with SGID_REQUIRE_SERVICES set, fail) without PostgreSQL and Redis."""
-    problem = services_problem()
-    if problem is None:
-        return
-    message = f"the multi-server tests need PostgreSQL and Redis on 127.0.0.1: {problem}"
-    if os.environ.get("SGID_REQUIRE_SERVICES"):
-        pytest.fail(message + " (required: SGID_REQUIRE_SERVICES is set)", pytrace=False)
-    pytest.skip(message)
+from .topology import Deployment, deployed
 
 
 @pytest.fixture(scope="module")
