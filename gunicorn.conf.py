@@ -5,6 +5,7 @@ Every value can be set from the environment. See README "Deploying".
 
 import multiprocessing
 import os
+import sys
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
@@ -20,7 +21,8 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Which proxies may set X-Forwarded-* (comma-separated addresses; "*" only behind a private LB).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The site reads the same variable, with the same default, to believe X-Forwarded-For.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # Recycle workers now and then, a little apart, as insurance against a slow leak (the benchmark
 # shows memory flat). Rarely: a new worker imports Django again, ~1 s of CPU, and at 2000 a
 # busy 2-core host spent it every few seconds (bench/history.md).
@@ -30,3 +32,24 @@ max_requests_jitter = max_requests // 10
 # on the host would share; it stays off unless a path of this instance's own is given.
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
 control_socket_disable = not control_socket
+
+
+def on_starting(server):
+    """Refuse to start on a configuration Django's system checks reject.
+
+    `runserver` and `migrate` run the checks; gunicorn runs none, so a site with, say, no shared
+    cache or the dev sgID with DEBUG off would otherwise start and serve. The master only reads
+    the settings and runs the checks here; the workers load the application as usual.
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sgid_rp.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    try:
+        django.setup()
+        call_command("check", fail_level="ERROR")
+    except (ImproperlyConfigured, SystemCheckError) as exc:
+        server.log.error("Refusing to start: %s", exc)
+        sys.exit(1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from contextlib import nullcontext
 from importlib import import_module
@@ -11,22 +10,13 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.http import HttpRequest
 
+from operations.addresses import client_network
 from sgid_rp.middleware import current_request_id
 
 from .models import LoginEvent, User, UserSession
 
 USER_AGENT_LENGTH = 120
 logger = logging.getLogger("accounts.login")
-
-
-def truncated_ip(address: str) -> str:
-    """The /24 (IPv4) or /48 (IPv6) network of an address: where from, but not who."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return ""
-    prefix = 24 if ip.version == 4 else 48
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
 
 def record_login(request: HttpRequest, outcome: str, user: User | None = None) -> None:
@@ -40,7 +30,7 @@ def record_login(request: HttpRequest, outcome: str, user: User | None = None) -
                 outcome=outcome,
                 user=user,
                 request_id=current_request_id(),
-                client_ip=truncated_ip(request.META.get("REMOTE_ADDR", "")),
+                client_ip=client_network(request),
                 user_agent=request.headers.get("User-Agent", "")[:USER_AGENT_LENGTH],
             )
     except DatabaseError as exc:

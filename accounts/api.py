@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from operations.responses import json_error
+
 from .profile import api_data, api_fields
-from .responses import json_error
 from .session import PROFILE_SESSION_KEY
 
 

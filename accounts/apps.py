@@ -8,8 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from . import checks, provider, signals
+        from . import checks, maintenance, provider, signals
 
         checks.register_all()
+        maintenance.connect()
         provider.connect_signals()
         signals.connect()

@@ -2,7 +2,8 @@
 
 Several tabs can log in at once; at most MAX_PENDING are kept (the oldest is dropped); each lives
 ATTEMPT_LIFETIME seconds and is used once: `take` removes it before the token call, so a replayed
-or reloaded callback finds nothing.
+or reloaded callback finds nothing. A visitor who is not signed in keeps their session only as
+long as an attempt lives, so a login that is never finished leaves nothing behind for long.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib.sessions.backends.base import SessionBase
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
 
+from .models import UsedState
 from .sgid.authorize import LoginAttempt
 
 SESSION_KEY = "sgid_attempts"
@@ -40,7 +42,12 @@ def _save(session: SessionBase, attempts: dict[str, LoginAttempt]) -> None:
     session[SESSION_KEY] = {state: a.to_dict() for state, a in attempts.items()}
 
 
-def remember(session: SessionBase, attempt: LoginAttempt, now: float) -> None:
+def remember(
+    session: SessionBase, attempt: LoginAttempt, now: float, *, signed_in: bool = True
+) -> None:
+    """File the attempt. For a visitor not signed in, the session ends with the attempt."""
+    if not signed_in:
+        session.set_expiry(ATTEMPT_LIFETIME)
     attempts = _pending(session, now)
     attempts[attempt.state] = attempt
     while len(attempts) > MAX_PENDING:
@@ -52,10 +59,10 @@ def remember(session: SessionBase, attempt: LoginAttempt, now: float) -> None:
 def take(session: SessionBase, state: str, now: float) -> LoginAttempt | None:
     """Remove and return the live attempt filed under `state`, or None.
 
-    Single use does not rest on the session: a marker in the shared cache, added atomically
-    before the token call, lets exactly one callback have the attempt — whether two race with
-    one state, a concurrent request's save brings the attempt back, or the answer is a 5xx
-    (for which SessionMiddleware does not save the session's removal).
+    Single use does not rest on the session: a row in the database (`UsedState`), inserted and
+    committed before the token call, lets exactly one callback have the attempt — whether two
+    race with one state, a concurrent request's save brings the attempt back, the answer is a 5xx
+    (for which SessionMiddleware does not save the session's removal), or the cache restarts.
     """
     attempts = _pending(session, now)
     attempt = attempts.pop(state, None)
@@ -63,8 +70,13 @@ def take(session: SessionBase, state: str, now: float) -> LoginAttempt | None:
         _save(session, attempts)
     if attempt is None:
         return None
-    marker = "sgid:used-state:" + hashlib.sha256(state.encode()).hexdigest()
-    if not cache.add(marker, True, ATTEMPT_LIFETIME):
+    state_hash = hashlib.sha256(state.encode()).hexdigest()
+    try:
+        # A savepoint inside a transaction, one INSERT outside one: either way a refused
+        # INSERT leaves the connection usable.
+        with transaction.atomic():
+            UsedState.objects.create(state_hash=state_hash)
+    except IntegrityError:
         return None
     return attempt
 

@@ -63,6 +63,26 @@ class UserSession(models.Model):
         return f"session of user {self.user_id}"
 
 
+class UsedState(models.Model):
+    """A login attempt's `state` that a callback has taken: the database makes it single use.
+
+    The row is written (autocommit, before the token call) by the one callback that gets the
+    attempt; a second callback with the same state fails the primary key. It lives in the
+    database, not the cache, so a cache that loses its keys (restart, failover, eviction) cannot
+    make a state usable again. Only a hash of the state is kept; rows outlive the attempt's
+    lifetime briefly and are purged (`accounts/maintenance.py`).
+    """
+
+    state_hash = models.CharField(max_length=64, primary_key=True)
+    used_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("used login state")
+
+    def __str__(self) -> str:
+        return f"state {self.state_hash[:12]}… used at {self.used_at:%Y-%m-%d %H:%M}"
+
+
 class LoginEvent(models.Model):
     """One callback outcome: enough to help a citizen who calls support, and no consented data."""
 

@@ -15,7 +15,6 @@ urlpatterns = [
     path("app/", views.spa, name="spa"),
     path("api/me", api.me, name="api-me"),
     path("api/csrf", api.csrf, name="api-csrf"),
-    path("healthz", views.healthz, name="healthz"),
     # gettext() for the SPA's own strings, from the same translations as the templates.
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]

@@ -6,10 +6,8 @@ single-page app POSTs with `Accept: application/json` and gets `{"url": ...}` to
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-import uuid
 from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
@@ -18,8 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.db import DatabaseError, connection, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,14 +24,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from operations.responses import json_error, wants_json
+
 from . import attempts
 from .activity import end_sessions, record_login
 from .failures import FAILURES, Failure, failure_for
+from .jsonbody import json_body
 from .models import User
 from .profile import display_fields
 from .provider import get_client
+from .ratelimits import limited
 from .redirects import safe_next
-from .responses import json_error, wants_json
 from .session import PROFILE_SESSION_KEY
 from .sgid.authorize import LoginAttempt, error_from_callback
 from .sgid.errors import LoginExpired, ProviderUntrusted, SgidError
@@ -60,13 +60,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@limited("login-start", "RATE_LIMIT_LOGIN", "POST")
 def login_view(request: HttpRequest) -> HttpResponse:
     """GET: the sign-in page. POST: start a login attempt; go to sgID, or say where (JSON)."""
     as_json = request.method == "POST" and wants_json(request)
-    requested = _requested_next(request)
-    if requested is _MALFORMED:
-        return json_error("bad_request", _("The request body is not valid JSON."), status=400)
-    next_path = safe_next(requested)
+    next_path = safe_next(_requested_next(request))
     if request.method == "GET":
         return render(request, "accounts/login.html", {"next": next_path})
     try:
@@ -74,22 +72,21 @@ def login_view(request: HttpRequest) -> HttpResponse:
     except SgidError as exc:
         return _failure(request, exc, next_path, as_json=as_json)
     attempt, url = client.start(next_path=next_path, mode="json" if as_json else "page")
-    attempts.remember(request.session, attempt, attempt.created_at)
+    attempts.remember(
+        request.session,
+        attempt,
+        attempt.created_at,
+        signed_in=request.user.is_authenticated,
+    )
     if as_json:
         return JsonResponse({"url": url})
     return HttpResponseRedirect(url)
 
 
-_MALFORMED = object()
-
-
 def _requested_next(request: HttpRequest) -> object:
-    """`next` from a JSON body, a form, or the query; _MALFORMED for a broken JSON body."""
+    """`next` from a JSON body (400 if it is not JSON), a form, or the query."""
     if request.content_type == "application/json" and request.body:
-        try:
-            body = json.loads(request.body)
-        except ValueError:
-            return _MALFORMED
+        body = json_body(request)
         return body.get("next", "") if isinstance(body, dict) else ""
     return request.POST.get("next") or request.GET.get("next")
 
@@ -111,6 +108,7 @@ def _no_referrer(
 @require_GET
 @never_cache
 @_no_referrer
+@limited("callback", "RATE_LIMIT_CALLBACK", "GET")
 def callback(request: HttpRequest) -> HttpResponse:
     """sgID sends the browser back here with `code` and `state`, or with `error`."""
     state = request.GET.get("state", "")
@@ -131,7 +129,10 @@ def callback(request: HttpRequest) -> HttpResponse:
             raise ProviderUntrusted("callback without a usable code")
         identity = get_client().finish(attempt, code)
     except SgidError as exc:
-        record_login(request, exc.code)
+        # Only a callback that carried a live attempt is a login: anyone can send the rest,
+        # and they must not fill (or skew) the login events. They are logged, as failures.
+        if attempt is not None:
+            record_login(request, exc.code)
         return _callback_failure(request, exc, attempt)
 
     started = time.perf_counter()
@@ -143,6 +144,8 @@ def callback(request: HttpRequest) -> HttpResponse:
             record_login(request, "disabled", User.objects.filter(sub=identity.sub).first())
             return _callback_failure(request, None, attempt)
         login(request, user)
+    # The session of a visitor lived only as long as their attempt: now it is a signed-in one.
+    request.session.set_expiry(None)
     request.session[PROFILE_SESSION_KEY] = {"sub": identity.sub, "data": dict(identity.data)}
     attempts.mark_completed(request.session, attempt)
     # After the commit: the event is a record of the login, not a part of it.
@@ -196,41 +199,6 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     user.delete()  # login events stay, no longer linked to anyone
     messages.success(request, _("Your account and what this site kept about you are deleted."))
     return redirect("home")
-
-
-@require_GET
-@never_cache
-def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database and the cache answer (each with a short timeout), else 503."""
-    checks = {"database": _database_answers(), "cache": _cache_answers()}
-    healthy = all(checks.values())
-    body = {"status": "ok" if healthy else "unavailable"}
-    body.update({name: "ok" if ok else "error" for name, ok in checks.items()})
-    return JsonResponse(body, status=200 if healthy else 503)
-
-
-def _database_answers() -> bool:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError as exc:
-        logger.error("health check: database unavailable (%s)", type(exc).__name__)
-        return False
-    return True
-
-
-def _cache_answers() -> bool:
-    probe = uuid.uuid4().hex
-    try:
-        cache.set("healthz", probe, 10)
-        answered: bool = cache.get("healthz") == probe
-    except Exception as exc:  # every cache backend has its own connection errors
-        logger.error("health check: cache unavailable (%s)", type(exc).__name__)
-        return False
-    if not answered:
-        logger.error("health check: cache did not return what was stored")
-    return answered
 
 
 def spa(request: HttpRequest) -> HttpResponse:

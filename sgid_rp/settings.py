@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "csp",
+    "operations",
     "accounts",
 ]
 
@@ -46,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SessionIndexMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -72,17 +74,24 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A connection the server dropped (restart, failover) is replaced, not used for a failing query.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend, with a health check that sends no query to a quiet connection.
-    DATABASES["default"]["ENGINE"] = "sgid_rp.db"
-    # Fail fast (and let /healthz say so) rather than hang a worker on an unreachable database.
+    # Fail fast (the designed 503, and /healthz says so) rather than hang a worker.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # Django's Redis cache, reusing one client per connection pool (see sgid_rp/cache.py).
-    CACHES["default"]["BACKEND"] = "sgid_rp.cache.RedisCache"
-    CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=1, socket_timeout=1)
+if CACHES["default"]["BACKEND"] in {
+    "django.core.cache.backends.redis.RedisCache",
+    "django_redis.cache.RedisCache",  # what django-environ picks for redis:// when installed
+}:
+    # django-redis: one client per connection pool, and an unreachable Redis is a cache miss
+    # (a warning per interval, see operations/outages.py), never an exception in a request.
+    CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        IGNORE_EXCEPTIONS=True, SOCKET_CONNECT_TIMEOUT=1, SOCKET_TIMEOUT=1
+    )
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "operations.cache"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -99,13 +108,29 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Days a login event (outcome, time, truncated IP) is kept; `prune_login_events` applies it.
 LOGIN_EVENT_RETENTION_DAYS = env.int("LOGIN_EVENT_RETENTION_DAYS", default=90)
+# Per client network (an address for IPv4, a /64 for IPv6), counted in the shared cache by
+# django-ratelimit: "N/s", "N/m", "N/h" or e.g. "50/5m". Past them: 429 with Retry-After.
+RATE_LIMIT_LOGIN = env.str("RATE_LIMIT_LOGIN", default="30/m")
+RATE_LIMIT_CALLBACK = env.str("RATE_LIMIT_CALLBACK", default="30/m")
+# An unreachable cache counts nothing rather than refusing everyone.
+RATELIMIT_FAIL_OPEN = True
+# django-ratelimit's own switch; false turns every limit off.
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+# Seconds between purges of expired sessions, used login states and old login events, which the
+# site runs itself after a response (accounts/maintenance.py); 0 leaves it to
+# `manage.py purge_expired` (from cron, say).
+PURGE_INTERVAL = env.int("PURGE_INTERVAL", default=300)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/profile"
 
-# Sessions in the database, read through the cache: every server sees every session (a login
-# begun on one completes on another), and a cache flush or restart loses none of them. Django's
-# cached_db store, with fewer round trips per login (sgid_rp/sessions.py says which).
-SESSION_ENGINE = "sgid_rp.sessions"
+# Sessions in the database, as Django ships them, and no copy in the cache: a cached copy can
+# outlive the row (a logout while Redis is unreachable, or a read racing the delete) and keep a
+# signed-out session alive. Every server sees every session; a Redis outage touches none.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The session is encrypted at rest with a key derived from SECRET_KEY (and readable under each of
+# SECRET_KEY_FALLBACKS while a key is rotated): the consented data never sits in plain text.
+SESSION_SERIALIZER = "operations.sessions.EncryptedJSONSerializer"
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 # The consented data lives in the session only, so sessions are short by default.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60)
 SESSION_COOKIE_HTTPONLY = True
@@ -118,15 +143,18 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 # Behind a TLS-terminating proxy: e.g. SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
 _proxy_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
 SECURE_PROXY_SSL_HEADER = (_proxy_header[0], _proxy_header[1]) if len(_proxy_header) == 2 else None
+# The proxies whose X-Forwarded-For names the client (the list gunicorn reads for its own
+# X-Forwarded-* handling): addresses or networks; only then is a forwarded address believed.
+FORWARDED_ALLOW_IPS = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
 USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # JSON for the single-page app's calls, the designed page for a browser's form.
-CSRF_FAILURE_VIEW = "accounts.handlers.csrf_failure"
+CSRF_FAILURE_VIEW = "operations.errors.csrf_failure"
 
 # --- Response hardening ---------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # A load balancer's health probe speaks plain http to the app.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
@@ -163,7 +191,11 @@ LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "sgid_rp.middleware.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "sgid_rp.middleware.RequestIdFilter"},
+        # An outage of PostgreSQL or Redis: one line per interval, not a traceback per request.
+        "outages": {"()": "operations.outages.OutageLogFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {
@@ -178,6 +210,10 @@ LOGGING = {
             "formatter": "json" if LOG_FORMAT == "json" else "plain",
             "filters": ["request_id"],
         }
+    },
+    "loggers": {
+        "django.request": {"filters": ["outages"]},
+        DJANGO_REDIS_LOGGER: {"filters": ["outages"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

@@ -8,13 +8,14 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
+    path("", include("operations.urls")),
     path("", include("accounts.urls")),
 ]
 
 if settings.SGID_MOCK:
     urlpatterns.append(path("sgid-mock/v2/", include("sgid_mock.urls")))
 
-handler400 = "accounts.handlers.bad_request"
-handler403 = "accounts.handlers.permission_denied"
-handler404 = "accounts.handlers.page_not_found"
-handler500 = "accounts.handlers.server_error"
+handler400 = "operations.errors.bad_request"
+handler403 = "operations.errors.permission_denied"
+handler404 = "operations.errors.page_not_found"
+handler500 = "operations.errors.server_error"

@@ -98,6 +98,29 @@ def fake_sgid(settings):
         yield FakeSgid(mock)
 
 
+@pytest.fixture
+def unreachable_cache(settings):
+    """The production cache (django-redis, as settings.py configures it) at a port no one
+    listens on: Redis is down. The outage log starts afresh."""
+    from operations.outages import reporter
+    from tests.deploy.topology import free_port
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
+    }
+    reporter.reset()
+    yield
+    reporter.reset()
+
+
 @pytest.fixture(scope="module")
 def services() -> None:
     """Skip (or, with SGID_REQUIRE_SERVICES set, fail) without PostgreSQL and Redis."""

@@ -28,3 +28,16 @@ STORAGES = {
 
 # Hashing cost is irrelevant to what the tests show.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The site purges expired data after a response now and then; tests that count queries must not
+# meet it by chance. tests/accounts/test_maintenance.py turns it on where it is the subject.
+PURGE_INTERVAL = 0
+
+# The suite drives the embedded dev sgID with DEBUG off (production's other defaults); outside
+# the tests it refuses to start that way (sgid_mock/apps.py).
+SGID_MOCK_WITHOUT_DEBUG = True
+
+# Every request of the suite comes from 127.0.0.1: the limits as shipped would refuse a long test
+# (a Hypothesis run makes hundreds of logins). tests/accounts/test_ratelimits.py sets its own.
+RATE_LIMIT_LOGIN = "100000/m"
+RATE_LIMIT_CALLBACK = "100000/m"

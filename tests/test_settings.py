@@ -72,15 +72,22 @@ def test_proxy_settings_come_from_the_environment(tmp_path):
     ]
 
 
-def test_postgresql_and_redis_urls_choose_the_projects_backends(tmp_path):
+def test_postgresql_and_redis_urls_choose_django_and_django_redis_backends(tmp_path):
     chosen = in_a_fresh_process(
         "[settings.DATABASES['default']['ENGINE'], connection.vendor, "
-        "settings.DATABASES['default']['CONN_HEALTH_CHECKS'], type(caches['default']).__module__]",
+        "settings.DATABASES['default']['CONN_HEALTH_CHECKS'], type(caches['default']).__module__, "
+        "settings.CACHES['default']['OPTIONS']]",
         tmp_path / "none",
         SECRET_KEY="x" * 50,
         DATABASE_URL="postgres://user@db.example:5432/site",
         CACHE_URL="redis://cache.example:6379/0",
     )
-    # Django's PostgreSQL backend and Redis cache, each with one round trip or object less per
-    # request (sgid_rp/db/base.py, sgid_rp/cache.py).
-    assert chosen == ["sgid_rp.db", "postgresql", True, "sgid_rp.cache"]
+    # Django's own PostgreSQL backend (with its health check) and django-redis's cache.
+    assert chosen == [
+        "django.db.backends.postgresql",
+        "postgresql",
+        True,
+        "django_redis.cache",
+        # An unreachable Redis is a cache miss within a second, never an exception.
+        {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+    ]

@@ -24,6 +24,8 @@ from .errors import IdTokenInvalid
 ALLOWED_ALGORITHMS = ("RS256",)
 # Tolerance for clock differences between sgID and us.
 LEEWAY_SECONDS = 60
+# OIDC Core §2, sub: "It MUST NOT exceed 255 ASCII [RFC20] characters in length."
+MAX_SUBJECT_LENGTH = 255
 
 _NO_CLAIM_CHECKS: Options = {
     "verify_signature": True,
@@ -142,10 +144,21 @@ def check_nonce(claims: dict[str, Any], nonce: str) -> None:
 
 
 def check_subject(claims: dict[str, Any]) -> str:
-    """§2: sub is a locally unique identifier, a non-empty string (pairwise and opaque at sgID)."""
+    """§2: "A locally unique and never reassigned identifier within the Issuer for the End-User
+    [...]. It MUST NOT exceed 255 ASCII [RFC20] characters in length."
+
+    sgID's is pairwise and opaque: it is never parsed, only stored and compared, so a sub outside
+    the spec is refused here rather than left to fail in the database (a NUL, or a column of 255).
+    """
     sub = claims.get("sub")
     if not isinstance(sub, str) or not sub.strip():
         raise IdTokenInvalid("ID token has no sub")
+    if len(sub) > MAX_SUBJECT_LENGTH:
+        raise IdTokenInvalid(f"ID token sub is longer than {MAX_SUBJECT_LENGTH} characters")
+    # ASCII, and of ASCII only the printable characters: a control character (NUL, DEL, a
+    # newline) identifies no one and breaks what stores or logs it.
+    if not (sub.isascii() and sub.isprintable()):
+        raise IdTokenInvalid("ID token sub is not printable ASCII")
     return sub
 
 

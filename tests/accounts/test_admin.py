@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.admin import outcome_summary
-from accounts.models import LoginEvent, User
+from accounts.models import LoginEvent, User, UserSession
 from tests import material as m
 from tests.conftest import start_login, state_of
 
@@ -70,8 +70,13 @@ def sign_in_attempt(browser, fake_sgid):
 
 
 def test_deactivating_from_the_change_form_also_ends_sessions(admin_client, fake_sgid):
-    browser = Client()
+    browser, other_tab, bystander = Client(), Client(), Client()
     user = sign_in(browser, fake_sgid)
+    sign_in(other_tab, fake_sgid)
+    sign_in(bystander, fake_sgid, sub="sub-bystander-aaaaaaaaaa", name="LIM AH SENG")
+    theirs = [browser.session.session_key, other_tab.session.session_key]
+    assert Session.objects.filter(session_key__in=theirs).count() == 2
+    assert UserSession.objects.filter(user=user).count() == 2
     form = admin_client.get(f"/admin/accounts/user/{user.pk}/change/").context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and k != "password"}
     data.update(is_active="", date_joined_0="2026-01-01", date_joined_1="00:00:00")
@@ -79,7 +84,20 @@ def test_deactivating_from_the_change_form_also_ends_sessions(admin_client, fake
     admin_client.post(f"/admin/accounts/user/{user.pk}/change/", data)
     user.refresh_from_db()
     assert not user.is_active
+    # Ended, not merely refused while the account is inactive: the rows are gone.
+    assert not Session.objects.filter(session_key__in=theirs).exists()
+    assert not UserSession.objects.filter(user=user).exists()
     assert browser.get("/api/me").status_code == 401
+    # Reactivated, they sign in afresh: neither old cookie is signed in again.
+    admin_client.post(
+        "/admin/accounts/user/", {"action": "reactivate", "_selected_action": [user.pk]}
+    )
+    user.refresh_from_db()
+    assert user.is_active
+    assert browser.get("/api/me").status_code == 401
+    assert other_tab.get("/api/me").status_code == 401
+    assert bystander.get("/api/me").status_code == 200
+    assert admin_client.get("/admin/").status_code == 200
 
 
 def test_reactivating_lets_them_sign_in_again(admin_client, fake_sgid):
@@ -132,13 +150,14 @@ def test_the_admin_login_page_offers_sgid(client):
 def test_login_events_are_read_only_searchable_and_filterable(admin_client, fake_sgid):
     browser = Client()
     sign_in(browser, fake_sgid)
-    failed = browser.get("/auth/callback", {"state": "never-issued"})
+    url = start_login(browser)
+    failed = browser.get("/auth/callback", {"state": state_of(url), "error": "access_denied"})
     request_id = failed["X-Request-ID"]
     found = admin_client.get("/admin/accounts/loginevent/", {"q": request_id}).content.decode()
     assert request_id in found
     assert found.count('class="field-created_at') == 1
-    expired = admin_client.get("/admin/accounts/loginevent/", {"outcome__exact": "expired"})
-    assert expired.context["cl"].result_count == 1
+    cancelled = admin_client.get("/admin/accounts/loginevent/", {"outcome__exact": "cancelled"})
+    assert cancelled.context["cl"].result_count == 1
     event = LoginEvent.objects.get(request_id=request_id)
     assert admin_client.get(f"/admin/accounts/loginevent/{event.pk}/change/").status_code == 200
     assert admin_client.get("/admin/accounts/loginevent/add/").status_code == 403
@@ -189,9 +208,9 @@ def test_pruning_deletes_only_events_older_than_asked(capsys):
     _event("success", 100, now)
     _event("expired", 91, now)
     _event("success", 10, now)
-    call_command("prune_login_events", "--older-than", "90")
+    call_command("purge_expired", "--events-older-than", "90")
     assert list(LoginEvent.objects.values_list("request_id", flat=True)) == ["r-success-10"]
-    assert "Deleted 2 login events older than 90 days." in capsys.readouterr().out
+    assert "2 login events older than 90 days." in capsys.readouterr().out
 
 
 def test_pruning_defaults_to_the_retention_setting(settings):
@@ -199,5 +218,5 @@ def test_pruning_defaults_to_the_retention_setting(settings):
     now = timezone.now()
     _event("success", 6, now)
     _event("success", 4, now)
-    call_command("prune_login_events")
+    call_command("purge_expired")
     assert LoginEvent.objects.count() == 1

@@ -64,3 +64,26 @@ def test_pending_attempts_are_capped_oldest_first():
     now = attempts[-1].created_at
     assert [take(session, a.state, now) for a in attempts[:3]] == [None, None, None]
     assert take(session, attempts[3].state, now) == attempts[3]
+
+
+def test_a_state_is_used_once_even_if_the_cache_loses_every_key():
+    from django.core.cache import cache
+
+    key, attempt = stored_attempt()
+    session = SessionStore(key)
+    snapshot = dict(session.load())
+    assert take(session, attempt.state, NOW) == attempt
+    # Redis restarts empty (or fails over, or evicts), and a stale save brings the attempt back.
+    cache.clear()
+    session.update(snapshot)
+    session.save()
+    assert take(SessionStore(key), attempt.state, NOW) is None
+
+
+def test_a_visitor_s_session_lives_only_as_long_as_their_attempt():
+    session = SessionStore()
+    remember(session, new_attempt(CONFIG, next_path="/", now=NOW), NOW, signed_in=False)
+    assert session.get_expiry_age() == ATTEMPT_LIFETIME
+    signed_in = SessionStore()
+    remember(signed_in, new_attempt(CONFIG, next_path="/", now=NOW), NOW, signed_in=True)
+    assert signed_in.get_expiry_age() > ATTEMPT_LIFETIME

@@ -71,7 +71,8 @@ def test_plain_http_is_redirected_to_https_in_production_but_not_the_health_prob
     assert client.get("/healthz").status_code == 200
 
 
-def test_django_deploy_checklist_passes_with_a_production_environment(tmp_path):
+def deploy_check(tmp_path, **overrides: str) -> subprocess.CompletedProcess[str]:
+    """`manage.py check --deploy` on a production environment, with `overrides` (None unsets)."""
     key_file = tmp_path / "sgid-client.pem"
     key_file.write_text(m.pem(m.rsa_key("client")))
     env = {
@@ -84,16 +85,31 @@ def test_django_deploy_checklist_passes_with_a_production_environment(tmp_path):
         "SGID_CLIENT_SECRET": "secret",
         "SGID_PRIVATE_KEY_FILE": str(key_file),
         "SGID_REDIRECT_URI": "https://rp.example.gov.sg/auth/callback",
+        "CACHE_URL": "redis://10.0.0.5:6379/0",
+        **overrides,
     }
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=env,
+        env={name: value for name, value in env.items() if value},
         capture_output=True,
         text=True,
+        check=False,
     )
+
+
+def test_django_deploy_checklist_passes_with_a_production_environment(tmp_path):
+    result = deploy_check(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("cache_url", ["", "locmemcache://", "dummycache://"])
+def test_a_cache_the_workers_do_not_share_is_refused_naming_cache_url(tmp_path, cache_url):
+    result = deploy_check(tmp_path, CACHE_URL=cache_url)
+    assert result.returncode != 0
+    assert "operations.E001" in result.stderr
+    assert "CACHE_URL" in result.stderr
 
 
 @pytest.fixture

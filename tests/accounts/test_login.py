@@ -13,7 +13,7 @@ from django.test import Client
 from jwcrypto import jwk
 
 from accounts.attempts import ATTEMPT_LIFETIME, MAX_PENDING, SESSION_KEY
-from accounts.models import User
+from accounts.models import LoginEvent, User
 from tests import material as m
 from tests.conftest import start_login, state_of
 
@@ -125,6 +125,39 @@ def test_the_attempt_is_used_once_even_if_the_token_call_fails(client, fake_sgid
     assert first.status_code == 502
     again = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
     assert again.status_code == 400
+
+
+def test_a_replay_after_the_cache_lost_its_keys_never_reaches_sgid_again(client, fake_sgid):
+    from django.core.cache import cache
+
+    url = start_login(client)
+    fake_sgid.answer(fake_sgid.nonce_of(url))
+    fake_sgid.mock.replace(responses_lib.GET, fake_sgid.userinfo_url, status=500)
+    first = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    assert first.status_code == 502  # failed after the token call
+    cache.clear()  # Redis restarted empty
+    again = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    assert again.status_code == 400
+    assert b"expired or was already used" in again.content
+    token_calls = [c for c in fake_sgid.mock.calls if c.request.url == fake_sgid.token_url]
+    assert len(token_calls) == 1
+
+
+def test_only_a_callback_with_a_live_attempt_writes_a_login_event(client, fake_sgid):
+    for _ in range(5):
+        client.get("/auth/callback", {"state": "junk", "code": "x"})
+        client.get("/auth/callback", {"error": "access_denied"})
+    assert not LoginEvent.objects.exists()
+    url = start_login(client)
+    client.get("/auth/callback", {"state": state_of(url), "error": "access_denied"})
+    assert list(LoginEvent.objects.values_list("outcome", flat=True)) == ["cancelled"]
+
+
+def test_a_visitor_s_short_session_becomes_a_full_one_at_login(client, fake_sgid, settings):
+    url = start_login(client)
+    assert client.session.get_expiry_age() == ATTEMPT_LIFETIME
+    finish(client, fake_sgid, url)
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
 
 
 def test_an_attempt_older_than_its_lifetime_has_expired(client, fake_sgid):

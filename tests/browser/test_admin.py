@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import LoginEvent
-from tests.browser.journeys import sign_in
+from tests.browser.journeys import decide_at_dev_sgid, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,11 +53,18 @@ def test_a_new_admin_follows_a_persona_from_login_to_deactivation(browser, site,
     admin.goto(site + "/admin/accounts/loginevent/")
     expect(admin.locator("td.field-outcome", has_text="Signed in")).to_have_count(1)
 
-    # The citizen hits a failure and reads its reference off the page.
-    citizen.goto(site + "/auth/callback?state=stale")
+    # The citizen cancels a second login at sgID and reads the reference off the failure page.
+    citizen.goto(site + "/auth/login")
+    citizen.get_by_role("button", name="Log in with sgID").first.click()
+    decide_at_dev_sgid(citizen, "LIM WEI MING", "Cancel")
     reference = citizen.locator("p.reference code").inner_text()
     admin.goto(site + f"/admin/accounts/loginevent/?q={reference}")
-    expect(admin.locator("td.field-outcome", has_text="Expired or already used")).to_have_count(1)
+    expect(admin.locator("td.field-outcome", has_text="Cancelled at sgID")).to_have_count(1)
+    # A stray callback (no live attempt) is no login, and writes no event.
+    citizen.goto(site + "/auth/callback?state=stale")
+    stray = citizen.locator("p.reference code").inner_text()
+    admin.goto(site + f"/admin/accounts/loginevent/?q={stray}")
+    expect(admin.locator("td.field-outcome")).to_have_count(0)
 
     admin.goto(site + "/admin/accounts/user/")
     admin.get_by_role("row", name="LIM WEI MING").get_by_role("checkbox").check()

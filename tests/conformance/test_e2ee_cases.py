@@ -3,7 +3,8 @@
 The OpenID RP certification has no case for sgID's two-layer JWE; the nearest is rp-userinfo-enc
 (an encrypted userinfo response the RP must decrypt). These cases follow sgID's protocol instead:
 a key for someone else, a tampered tag, algorithms outside the allow-list, a malformed key, both
-algorithm families, `openid` alone, non-ASCII text, JSON-text records and "NA".
+algorithm families, `openid` alone, non-ASCII text, control characters, addresses, JSON-text
+records and "NA".
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from typing import Any
 
 import pytest
+from django.utils.html import escape
 from jwcrypto import jwe, jwk
 
 from tests import material as m
@@ -154,6 +156,47 @@ def test_parses_json_text_records(client, hostile, caplog, settings):
     page = client.get("/profile").content.decode()
     for cell in ("TAN XIAO HUA", "T1876543Y", "Ministry of Testing", "Senior Engineer"):
         assert re.search(rf'<td data-label="[^"]+">{re.escape(cell)}</td>', page)
+
+
+@pytest.mark.parametrize(
+    ("scope", "value"),
+    [
+        ("myinfo.name", "TAN\x00AH KOW"),
+        ("myinfo.name", "TAN AH KOW\x1b]8;;https://evil.example\x07"),
+        ("myinfo.name", "TAN\x85AH KOW"),
+        ("myinfo.nric_number", "S9876543A\x00"),
+    ],
+    ids=["nul-in-name", "escape-sequence-in-name", "c1-in-name", "nul-in-nric"],
+)
+def test_rejects_values_with_control_characters(client, hostile, caplog, scope, value):
+    hostile.persona[scope] = value
+    assert_rejected(client, login(client, hostile), "untrusted", hostile, caplog)
+
+
+def test_keeps_the_line_breaks_of_an_address(client, hostile, caplog, settings):
+    settings.SGID_SCOPES = "openid myinfo.registered_address"
+    address = "BLK 123 ANG MO KIO AVE 3\n#01-234\r\nSINGAPORE 560123"
+    hostile.persona["myinfo.registered_address"] = address
+    me = assert_logged_in(client, login(client, hostile), hostile, caplog)
+    assert me["data"]["myinfo.registered_address"] == address
+
+
+@pytest.mark.parametrize(
+    "records",
+    ['[{"name": "TAN \\ud800"}]', '[{"engine_cc": 1e999}]'],
+    ids=["lone-surrogate", "float-overflow"],
+)
+def test_records_that_are_no_usable_json_are_shown_as_their_text(
+    client, hostile, caplog, settings, records
+):
+    """A lone surrogate cannot be written to a page; 1e999 reads as Infinity, which is no JSON."""
+    settings.SGID_SCOPES = "openid myinfo.vehicles"
+    hostile.persona["myinfo.vehicles"] = records
+    me = assert_logged_in(client, login(client, hostile), hostile, caplog)
+    assert me["data"]["myinfo.vehicles"] == records
+    page = client.get("/profile")
+    assert page.status_code == 200
+    assert escape(records) in page.content.decode()
 
 
 def test_shows_na_as_not_available(client, hostile, caplog, settings):

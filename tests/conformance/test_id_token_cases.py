@@ -7,8 +7,8 @@ Mirrors the OpenID RP certification cases for the code flow:
 - rp-id_token-sig-none, rp-id_token-sig-hs256, rp-id_token-sig-es256: each expected to be
   *rejected* here, since sgID's clients are registered for RS256 (OIDC Core §3.1.3.7 (7));
 - rp-id_token-issuer-mismatch, rp-id_token-aud (with azp, §3.1.3.7 (4)-(5)), rp-id_token-iat,
-  rp-id_token-sub, rp-nonce-invalid; exp and a future iat have no certification id of their
-  own (§3.1.3.7 (9)-(10));
+  rp-id_token-sub (and sub's form, OIDC Core §2), rp-nonce-invalid; exp and a future iat have
+  no certification id of their own (§3.1.3.7 (9)-(10));
 - rp-id_token-kid-absent-single-jwks, rp-id_token-kid-absent-multiple-jwks,
   rp-key-rotation-op-sign-key (and its negative: a kid that stays unknown);
 - rp-userinfo-bad-sub-claim, rp-userinfo-bearer-header, rp-scope-userinfo-claims.
@@ -174,6 +174,22 @@ def test_accepts_30_seconds_of_clock_skew(client, hostile, caplog, skew):
 def test_rejects_a_token_without_a_subject(client, hostile, caplog, sub):
     hostile.claims = {"sub": sub}
     assert_id_token_rejected(client, hostile, caplog)
+
+
+@pytest.mark.parametrize(
+    "sub",
+    ["s" * 256, "s" * 300 + "\x00", "sub\x00", "sub\x7f", "sub\n", "süb"],
+    ids=["256-chars", "300-chars-and-nul", "nul", "del", "newline", "non-ascii"],
+)
+def test_rejects_a_subject_beyond_255_printable_ascii_characters(client, hostile, caplog, sub):
+    """OIDC Core §2: sub "MUST NOT exceed 255 ASCII [RFC20] characters in length"."""
+    hostile.claims = {"sub": sub}
+    assert_id_token_rejected(client, hostile, caplog)
+
+
+def test_accepts_a_subject_of_exactly_255_characters(client, hostile, caplog):
+    hostile.sub = "s" * 255
+    assert_logged_in(client, login(client, hostile), hostile, caplog)
 
 
 @pytest.mark.parametrize("nonce", ["nonce-of-another-attempt", None], ids=["wrong", "missing"])

@@ -8,6 +8,7 @@ them), and every call has a timeout.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -96,3 +97,34 @@ def assert_signed_in_as(browser: Browser, server: AppServer, who: Identity) -> N
     body = answer.json()
     seen = (body["sub"], body["name"], body["data"].get("myinfo.nric_number"))
     assert seen == (who.sub, who.name, who.nric), f"{server.name} shows {seen}, expected {who}"
+
+
+def person(label: str) -> Identity:
+    """Someone of this run only: a distinct sub, name and (made-up) NRIC."""
+    number = secrets.randbelow(10**7)
+    return Identity(
+        sub=f"deploy-{label}-{secrets.token_hex(6)}",
+        name=f"TEST PERSON {label.upper()} {secrets.token_hex(3).upper()}",
+        nric=f"S{number:07d}Z",
+    )
+
+
+def sign_in(
+    browser: Browser,
+    provider: Any,
+    who: Identity,
+    *,
+    start: AppServer,
+    finish: AppServer | None = None,
+    page: AppServer | None = None,
+) -> tuple[str, str]:
+    """A whole login: the Log in page on `page` (default `start`), its POST on `start`, `who`
+    approves at the test sgID (a HostileSgid), the callback on `finish` (default `start`)
+    redirects to /profile. Returns the authorize URL and the code."""
+    url = browser.start_login(start, token_from=page or start)
+    code: str = provider.authorize(url, sub=who.sub, persona=who.persona)
+    server = finish or start
+    answer = browser.callback(server, url, code)
+    assert answer.status_code == 302, (server.name, answer.status_code, answer.text[:500])
+    assert answer.headers["Location"] == "/profile", answer.headers["Location"]
+    return url, code

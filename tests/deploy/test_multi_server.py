@@ -16,7 +16,7 @@ import pytest
 
 from tests.conformance.provider import Fault
 
-from .browser import Browser, Identity, assert_signed_in_as
+from .browser import Browser, Identity, assert_signed_in_as, person, sign_in
 from .topology import Deployment, query_one
 
 CLIENTS = 20
@@ -35,16 +35,6 @@ def marks(deployment: Deployment) -> dict[str, int]:
     return deployment.log_marks()
 
 
-def identity(label: str) -> Identity:
-    """A person of this run only: a distinct sub, name and (made-up) NRIC."""
-    number = secrets.randbelow(10**7)
-    return Identity(
-        sub=f"deploy-{label}-{secrets.token_hex(6)}",
-        name=f"TEST PERSON {label.upper()} {secrets.token_hex(3).upper()}",
-        nric=f"S{number:07d}Z",
-    )
-
-
 def login(
     deployment: Deployment,
     browser: Browser,
@@ -60,11 +50,14 @@ def login(
     finish: sgID's redirect back, GET /auth/callback.
     """
     servers = deployment.servers
-    url = browser.start_login(servers[start], token_from=servers[page])
-    code = deployment.provider.authorize(url, sub=who.sub, persona=who.persona)
-    answer = browser.callback(servers[finish], url, code)
-    assert answer.status_code == 302, (servers[finish].name, answer.status_code, answer.text[:500])
-    assert answer.headers["Location"] == "/profile"
+    _, code = sign_in(
+        browser,
+        deployment.provider,
+        who,
+        page=servers[page],
+        start=servers[start],
+        finish=servers[finish],
+    )
     return code
 
 
@@ -92,7 +85,7 @@ def test_a_login_started_on_one_server_completes_on_the_other(
     deployment: Deployment, marks: dict[str, int]
 ) -> None:
     browser = Browser()
-    who = identity("across")
+    who = person("across")
     login(deployment, browser, who, page=0, start=0, finish=1)
 
     for server in deployment.servers:
@@ -108,7 +101,7 @@ def test_logout_on_one_server_ends_the_session_on_the_other(
     deployment: Deployment, marks: dict[str, int]
 ) -> None:
     browser = Browser()
-    who = identity("logout")
+    who = person("logout")
     login(deployment, browser, who, page=1, start=0, finish=0)
     assert_signed_in_as(browser, deployment.a, who)
     assert_signed_in_as(browser, deployment.b, who)
@@ -136,7 +129,7 @@ def test_two_hundred_logins_from_twenty_concurrent_clients(
 ) -> None:
     """20 browsers log in 10 times each, every step on a random server, each time a new person."""
     people = {
-        (client, n): identity(f"c{client:02d}n{n:02d}")
+        (client, n): person(f"c{client:02d}n{n:02d}")
         for client in range(CLIENTS)
         for n in range(LOGINS_PER_CLIENT)
     }
@@ -192,7 +185,7 @@ def test_a_login_attempt_survives_a_server_restart(
     deployment: Deployment, marks: dict[str, int]
 ) -> None:
     browser = Browser()
-    who = identity("restart")
+    who = person("restart")
     url = browser.start_login(deployment.a)
     assert deployment.a.process is not None
     old_pid = deployment.a.process.pid
@@ -237,7 +230,7 @@ def test_logs_of_a_full_login_hold_no_secrets(
     deployment: Deployment, marks: dict[str, int]
 ) -> None:
     browser = Browser()
-    who = identity("logs")
+    who = person("logs")
     provider = deployment.provider
     issued_before = len(provider.issued)
     request_id = "deploy-log-" + secrets.token_hex(8)
@@ -290,7 +283,7 @@ def test_logs_of_a_failed_login_hold_no_code(deployment: Deployment, marks: dict
     JSON lines that once wrote the callback's URL, code and all.
     """
     browser = Browser()
-    who = identity("failed")
+    who = person("failed")
     provider = deployment.provider
     issued_before = len(provider.issued)
     request_id = "deploy-failed-" + secrets.token_hex(8)

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 import psycopg
 import redis
@@ -395,16 +396,28 @@ def deployed(
     workers: int = 2,
     threads: int = 4,
     extra_env: dict[str, str] | None = None,
+    database_url: str | None = None,
+    cache_url: str | None = None,
 ) -> Iterator[Deployment]:
     """gunicorn servers on a fresh PostgreSQL database and Redis, and a TLS test sgID.
 
+    By default the database is a new one on the machine's PostgreSQL and the cache is the
+    machine's Redis (db REDIS_DB, flushed before and after). `database_url` (an empty database)
+    and `cache_url` put the servers on other instances instead, such as the private ones of
+    tests/deploy/services.py that a test stops and starts; their owner cleans them up.
     Shared by the multi-server tests and the benchmark (bench/run.py).
     """
     with contextlib.ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sgid-deploy-")))
-        database = stack.enter_context(fresh_database())
-        flush_redis_db(REDIS_DB)
-        stack.callback(flush_redis_db, REDIS_DB)
+        if database_url is None:
+            database = stack.enter_context(fresh_database())
+            database_url = PG_URL.format(name=database)
+        else:
+            database = urlsplit(database_url).path.lstrip("/")
+        if cache_url is None:
+            flush_redis_db(REDIS_DB)
+            stack.callback(flush_redis_db, REDIS_DB)
+            cache_url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
 
         tls = Tls.create(workdir)
         provider = HostileSgid(
@@ -423,8 +436,8 @@ def deployed(
             "DEBUG": "false",
             "SECRET_KEY": secret_key(),
             "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-            "CACHE_URL": f"redis://127.0.0.1:6379/{REDIS_DB}",
+            "DATABASE_URL": database_url,
+            "CACHE_URL": cache_url,
             "SGID_ISSUER": provider.issuer,
             "SGID_CLIENT_ID": CLIENT_ID,
             "SGID_CLIENT_SECRET": CLIENT_SECRET,
@@ -440,6 +453,9 @@ def deployed(
             "STATIC_ROOT": str(workdir / "staticfiles"),
             "ENV_FILE": str(workdir / "no-such.env"),
             "LOG_FORMAT": "json",
+            # Every client here is 127.0.0.1: the per-network limits would count them as one.
+            "RATE_LIMIT_LOGIN": "100000/m",
+            "RATE_LIMIT_CALLBACK": "100000/m",
             **(extra_env or {}),
         }
         # The README's deploy steps.

@@ -182,6 +182,36 @@ def test_rejects_a_missing_or_empty_sub(sub):
         verify(token)
 
 
+@pytest.mark.parametrize(
+    "sub",
+    ["a" * 256, "a" * 100_000, "abc\x00def", "\x00", "abc\x7f", "ab\ncd", "ab\tcd", "\x85abc"],
+    ids=["256-chars", "100k-chars", "nul", "only-nul", "del", "newline", "tab", "c1-control"],
+)
+def test_rejects_a_sub_outside_printable_ascii_up_to_255_characters(sub):
+    with pytest.raises(IdTokenInvalid, match="sub"):
+        verify(m.sign(m.claims(sub=sub)))
+
+
+@pytest.mark.parametrize(
+    "sub",
+    ["é" * 10, "user\u200b", "\ud800", "😀"],
+    ids=["latin", "zero-width", "surrogate", "emoji"],
+)
+def test_rejects_a_sub_with_characters_beyond_ascii(sub):
+    # Signed as JSON text, as a lone surrogate would arrive: PyJWT cannot encode one itself.
+    with pytest.raises(IdTokenInvalid, match="sub"):
+        verify(sign_json(json.dumps(m.claims(sub=sub))))
+
+
+@pytest.mark.parametrize(
+    "sub",
+    ["a" * 255, "~!#$%&'()*+,-./09:;<=>?@AZ[\\]^_`az{|}", "with space"],
+    ids=["255-chars", "punctuation", "space"],
+)
+def test_accepts_any_printable_ascii_sub_up_to_255_characters(sub):
+    assert verify(m.sign(m.claims(sub=sub))).sub == sub
+
+
 def test_checks_at_hash_when_present():
     token = m.sign(m.claims(at_hash=m.at_hash("the-access-token")))
     assert verify(token, access_token="the-access-token").sub == m.SUB
@@ -215,12 +245,15 @@ def test_rejects_times_that_are_not_finite_numbers(claim, value):
     payload = m.claims()
     payload[claim] = value
     # PyJWT refuses to encode NaN; sign the JSON text as sgID's bytes would arrive.
-    body = json.dumps(payload, allow_nan=True).encode()
+    with pytest.raises(IdTokenInvalid, match=claim):
+        verify(sign_json(json.dumps(payload, allow_nan=True)))
+
+
+def sign_json(text: str) -> str:
+    """An RS256 token over this exact JSON text, for claims PyJWT would not encode."""
     header = jwt.utils.base64url_encode(b'{"alg":"RS256","typ":"JWT","kid":"k1"}')
-    signing_input = header + b"." + jwt.utils.base64url_encode(body)
+    signing_input = header + b"." + jwt.utils.base64url_encode(text.encode())
     signature = jwt.algorithms.RSAAlgorithm(jwt.algorithms.RSAAlgorithm.SHA256).sign(
         signing_input, m.rsa_key()
     )
-    token = (signing_input + b"." + jwt.utils.base64url_encode(signature)).decode()
-    with pytest.raises(IdTokenInvalid, match=claim):
-        verify(token)
+    return (signing_input + b"." + jwt.utils.base64url_encode(signature)).decode()

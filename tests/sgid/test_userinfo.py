@@ -129,3 +129,50 @@ def test_rejects_a_key_layer_plaintext_that_is_not_a_usable_jwk(plaintext):
     body["key"] = m.encrypt(plaintext, public, "RSA-OAEP-256", "A256GCM")
     with pytest.raises(DecryptionFailed):
         decrypt_userinfo(body, CLIENT_KEY, m.SUB)
+
+
+@pytest.mark.parametrize(
+    "sub",
+    ["\ud800", m.SUB + "\x00", "\x00" + m.SUB, m.SUB * 20],
+    ids=["surrogate", "nul-after", "nul-before", "long"],
+)
+def test_rejects_a_userinfo_sub_that_is_not_the_id_tokens_exactly(sub):
+    with pytest.raises(UserinfoInvalid, match="sub"):
+        decrypt_userinfo({"sub": sub}, CLIENT_KEY, m.SUB)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["TAN\x00AH KOW", "\x00", "TAN\x1b[2JAH KOW", "TAN\x7f", "TAN\x85AH", "TAN\x9bAH", "TAN\x0bAH"],
+    ids=["nul", "only-nul", "escape", "del", "c1-nel", "c1-csi", "vertical-tab"],
+)
+def test_rejects_a_name_with_control_characters(name):
+    body = m.userinfo({**DATA, "myinfo.name": name})
+    with pytest.raises(UserinfoInvalid, match="control characters"):
+        decrypt_userinfo(body, CLIENT_KEY, m.SUB)
+
+
+@pytest.mark.parametrize("scope", ["myinfo.registered_address", "myinfo.vehicles", "x.unknown"])
+def test_rejects_control_characters_in_any_scopes_value(scope):
+    body = m.userinfo({**DATA, scope: "BLK 1\x00"})
+    with pytest.raises(UserinfoInvalid, match="control characters"):
+        decrypt_userinfo(body, CLIENT_KEY, m.SUB)
+
+
+def test_keeps_line_breaks_tabs_and_text_beyond_ascii():
+    data = {
+        **DATA,
+        "myinfo.registered_address": "BLK 123 ANG MO KIO AVE 3\r\n#01-234\nSINGAPORE 560123",
+        "myinfo.occupation": "ENGINEER\tSENIOR",
+        "myinfo.name": "ZOË\u00a0ÑÚÑEZ \u200d\U0001f600",
+    }
+    assert decrypt_userinfo(m.userinfo(data), CLIENT_KEY, m.SUB) == data
+
+
+@pytest.mark.parametrize(
+    "scope", ["", "myinfo name", "myinfo.name\x00", 'my"info', "myinfo\\name", "myinfo.名"]
+)
+def test_rejects_a_scope_name_that_is_no_scope_token(scope):
+    body = m.userinfo({**DATA, scope: "value"})
+    with pytest.raises(UserinfoInvalid, match="scope"):
+        decrypt_userinfo(body, CLIENT_KEY, m.SUB)

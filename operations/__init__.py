@@ -1,0 +1,1 @@
+"""Site-wide operations: health, outages, client addresses, sealed sessions."""

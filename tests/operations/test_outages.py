@@ -1,0 +1,114 @@
+"""An outage answers the designed 503 and is logged once per interval, never a traceback flood."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from operations.outages import REPORT_INTERVAL, reporter
+from tests.conftest import start_login, state_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def failing(settings):
+    settings.ROOT_URLCONF = "tests.operations.urls"
+    reporter.reset()
+    yield Client(raise_request_exception=False)
+    reporter.reset()
+
+
+def error_lines(caplog):
+    return [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("path", ["/fail/database", "/fail/cache"])
+def test_an_outage_answers_a_page_a_person_can_act_on(failing, path):
+    response = failing.get(path)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "This service is briefly unavailable" in page
+    assert "Please try again in 30 seconds" in page
+    assert response["X-Request-ID"] in page  # the reference to quote
+    assert "Connection refused" not in page
+
+
+def test_a_json_caller_gets_the_json_error_shape(failing):
+    response = failing.get("/fail/database", HTTP_ACCEPT="application/json")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    body = response.json()
+    assert body["error"] == "unavailable"
+    assert body["request_id"] == response["X-Request-ID"]
+
+
+def test_an_outage_is_one_log_line_per_interval_without_a_traceback(failing, caplog):
+    with caplog.at_level(logging.INFO):
+        for _ in range(25):
+            failing.get("/fail/database")
+    (line,) = error_lines(caplog)
+    assert line.getMessage().startswith("database unavailable (OperationalError)")
+    assert line.exc_info is None
+    assert "Traceback" not in caplog.text
+    assert "127.0.0.1" not in line.getMessage()  # the driver's text stays out of the log
+    # Every request still has its own request line, with the status it got.
+    statuses = [r.status for r in caplog.records if r.name == "sgid_rp.request"]
+    assert statuses == [503] * 25
+
+
+def test_after_the_interval_the_outage_is_reported_again_with_a_count(failing, caplog, monkeypatch):
+    import operations.outages as outages
+
+    clock = [1000.0]
+    monkeypatch.setattr(outages.time, "monotonic", lambda: clock[0])
+    with caplog.at_level(logging.ERROR):
+        for _ in range(4):
+            failing.get("/fail/database")
+        clock[0] += REPORT_INTERVAL + 1
+        failing.get("/fail/database")
+    _, second = (r.getMessage() for r in error_lines(caplog))
+    assert "3 more since the last report" in second
+
+
+def test_a_database_error_that_is_a_bug_still_answers_503_and_keeps_its_traceback(failing, caplog):
+    with caplog.at_level(logging.ERROR):
+        response = failing.get("/fail/data")
+    assert response.status_code == 503
+    (line,) = error_lines(caplog)
+    assert line.exc_info is not None  # a bug: the traceback is wanted
+
+
+def test_any_other_error_is_the_500_page(failing):
+    response = failing.get("/fail/bug")
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content
+
+
+def test_an_unreachable_redis_is_a_cache_miss_logged_once_as_a_warning(unreachable_cache, caplog):
+    with caplog.at_level(logging.INFO):
+        for n in range(10):
+            cache.set(f"k{n}", 1, 10)
+            assert cache.get(f"k{n}") is None
+            assert not cache.add(f"a{n}", 1, 10)
+    (line,) = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert line.levelname == "WARNING"
+    assert line.getMessage().startswith("cache unavailable (ConnectionError): treated as a")
+    assert line.exc_info is None
+
+
+def test_a_whole_login_pages_and_logout_work_while_redis_is_down(
+    client, fake_sgid, unreachable_cache
+):
+    url = start_login(client, "/profile")
+    fake_sgid.answer(fake_sgid.nonce_of(url))
+    done = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    assert (done.status_code, done["Location"]) == (302, "/profile")
+    assert b"TAN AH KOW" in client.get("/profile").content
+    assert client.get("/api/me").status_code == 200
+    assert client.post("/auth/logout").status_code == 302
+    assert client.get("/api/me").status_code == 401
