@@ -5,6 +5,7 @@ Every value can be set from the environment. See README "Deploying".
 
 import multiprocessing
 import os
+import subprocess
 import sys
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
@@ -38,18 +39,19 @@ def on_starting(server):
     """Refuse to start on a configuration Django's system checks reject.
 
     `runserver` and `migrate` run the checks; gunicorn runs none, so a site with, say, no shared
-    cache or the dev sgID with DEBUG off would otherwise start and serve. The master only reads
-    the settings and runs the checks here; the workers load the application as usual.
+    cache or the dev sgID with DEBUG off would otherwise start and serve. They run in a child
+    process: the master never imports the application, so a reload (HUP) or a recycled worker
+    loads the code and settings of the moment.
     """
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sgid_rp.settings")
-    import django
-    from django.core.exceptions import ImproperlyConfigured
-    from django.core.management import call_command
-    from django.core.management.base import SystemCheckError
-
-    try:
-        django.setup()
-        call_command("check", fail_level="ERROR")
-    except (ImproperlyConfigured, SystemCheckError) as exc:
-        server.log.error("Refusing to start: %s", exc)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--fail-level", "ERROR"],
+        cwd=os.path.dirname(os.path.abspath(__file__)),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        # The last lines name the failed check and the variable to set (or the error raised).
+        reason = "\n".join((result.stderr or result.stdout).strip().splitlines()[-12:])
+        server.log.error("Refusing to start: %s", reason)
         sys.exit(1)

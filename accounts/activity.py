@@ -11,7 +11,7 @@ from django.db import DatabaseError, transaction
 from django.http import HttpRequest
 
 from operations.addresses import client_network
-from sgid_rp.middleware import current_request_id
+from operations.requestlog import current_request_id
 
 from .models import LoginEvent, User, UserSession
 
@@ -58,5 +58,6 @@ def end_sessions(users: list[User] | User) -> int:
     keys = list(rows.values_list("session_key", flat=True))
     for key in keys:
         store(session_key=key).delete()
-    rows.delete()
+    # Only the rows whose sessions were ended: a session filed since then keeps its row.
+    UserSession.objects.filter(session_key__in=keys).delete()
     return len(keys)

@@ -5,6 +5,7 @@ Run with every management command and at start-up; `python manage.py check` list
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -186,6 +187,24 @@ def check_dev_provider(app_configs: Sequence[Any] | None = None, **kwargs: Any) 
     return []
 
 
+# django-ratelimit's rate: a count of at least one per an optional number of s, m, h or d.
+_RATE = re.compile(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]")
+
+
+def check_rate_limits(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> CheckResult:
+    # django-ratelimit reads a rate only when a request comes: a typo would answer every login
+    # with an error, so it is refused at start instead.
+    return [
+        Error(
+            f"{name} is not a rate django-ratelimit understands: {getattr(settings, name)!r}.",
+            hint="A count per period, e.g. 30/m, 500/h or 50/5m (s, m, h or d).",
+            id="accounts.E013",
+        )
+        for name in ("RATE_LIMIT_LOGIN", "RATE_LIMIT_CALLBACK")
+        if not _RATE.fullmatch(str(getattr(settings, name)))
+    ]
+
+
 ALL_CHECKS: tuple[Callable[..., CheckResult], ...] = (
     check_client_settings,
     check_private_key,
@@ -196,6 +215,7 @@ ALL_CHECKS: tuple[Callable[..., CheckResult], ...] = (
     check_jwks_ttl,
     check_session_cookie,
     check_dev_provider,
+    check_rate_limits,
 )
 
 

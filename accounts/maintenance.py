@@ -21,6 +21,7 @@ from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.signals import request_finished
 from django.db import DatabaseError
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from operations.outages import report
@@ -47,8 +48,9 @@ def purge(now: datetime | None = None, *, event_days: int | None = None) -> Purg
     days = settings.LOGIN_EVENT_RETENTION_DAYS if event_days is None else event_days
     # What `clearsessions` does for the database store (SESSION_ENGINE), with the count.
     sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
-    index, _ = UserSession.objects.exclude(
-        session_key__in=Session.objects.values("session_key")
+    # NOT EXISTS, which PostgreSQL runs as an anti-join (NOT IN with a subquery may not be).
+    index, _ = UserSession.objects.filter(
+        ~Exists(Session.objects.filter(session_key=OuterRef("session_key")))
     ).delete()
     used, _ = UsedState.objects.filter(used_at__lt=now - USED_STATE_LIFETIME).delete()
     events, _ = LoginEvent.objects.filter(created_at__lt=now - timedelta(days=days)).delete()
@@ -69,6 +71,10 @@ class _Schedule:
                 return False
             self._next = now + interval
             return True
+
+    def reset(self) -> None:
+        with self._lock:
+            self._next = 0.0
 
 
 schedule = _Schedule()

@@ -19,6 +19,9 @@ def _on_login(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> N
     # The sgID backend wrote last_login with the user row; a password login (admin) did not.
     if getattr(user, "backend", None) != SGID_BACKEND:
         update_last_login(sender, user)
+    # A visitor's session lived only as long as their login attempt (attempts.remember); signed
+    # in, by sgID or by password, it lives SESSION_COOKIE_AGE.
+    request.session.set_expiry(None)
     remember_session(request, user)
 
 

@@ -144,8 +144,6 @@ def callback(request: HttpRequest) -> HttpResponse:
             record_login(request, "disabled", User.objects.filter(sub=identity.sub).first())
             return _callback_failure(request, None, attempt)
         login(request, user)
-    # The session of a visitor lived only as long as their attempt: now it is a signed-in one.
-    request.session.set_expiry(None)
     request.session[PROFILE_SESSION_KEY] = {"sub": identity.sub, "data": dict(identity.data)}
     attempts.mark_completed(request.session, attempt)
     # After the commit: the event is a record of the login, not a part of it.

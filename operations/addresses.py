@@ -53,6 +53,18 @@ def _parse(text: str) -> IPAddress | None:
     return ip
 
 
+def _forwarded(entry: str) -> IPAddress | None:
+    """An X-Forwarded-For entry: an address, or (as some proxies write it) one with its port,
+    `198.51.100.1:443` or `[2001:db8::1]:443`."""
+    text = entry.strip()
+    if text.startswith("[") and "]" in text:
+        return _parse(text[1 : text.index("]")])
+    host, colon, port = text.rpartition(":")
+    if colon and port.isdigit() and host.count(":") == 0:
+        return _parse(host)
+    return _parse(text)
+
+
 def _within(ip: IPAddress, networks: tuple[IPNetwork, ...]) -> bool:
     return any(ip in network for network in networks)
 
@@ -85,7 +97,7 @@ def client_address(request: HttpRequest) -> str:
         return client
     _, networks = _trusted()
     for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
-        ip = _parse(entry)
+        ip = _forwarded(entry)
         if ip is None:
             break
         client = str(ip)

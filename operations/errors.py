@@ -11,9 +11,8 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 
-from sgid_rp.middleware import current_request_id
-
-from .outages import dependency_of
+from .outages import dependency_of, outage_of
+from .requestlog import current_request_id
 from .responses import json_error, wants_json
 
 # Seconds a person (or a client) is asked to wait when a dependency is down.
@@ -21,6 +20,10 @@ RETRY_AFTER = 30
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    # A session that could not be saved because the database went away mid-request reaches
+    # here as SessionInterrupted: that is an outage, not a bad request.
+    if outage_of(exception) is not None:
+        return unavailable(request)
     if wants_json(request):
         return json_error("bad_request", _("The request could not be understood."), status=400)
     return defaults.bad_request(request, exception)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django_redis.exceptions import ConnectionInterrupted
@@ -22,16 +23,28 @@ REPORT_INTERVAL = 60.0
 logger = logging.getLogger("operations.outages")
 
 
-def dependency_of(exc: BaseException | None) -> str | None:
-    """ "database" or "cache" when `exc` (or what caused it) is that dependency failing."""
-    seen = 0
-    while exc is not None and seen < 5:
-        if isinstance(exc, (ConnectionInterrupted, RedisError)):
-            return "cache"
-        if isinstance(exc, DatabaseError):
-            return "database"
+def _chain(exc: BaseException | None) -> list[BaseException]:
+    """`exc` and what caused it (`raise ... from`, or raised while handling), a few levels."""
+    chain: list[BaseException] = []
+    while exc is not None and len(chain) < 5:
+        chain.append(exc)
         exc = exc.__cause__ or exc.__context__
-        seen += 1
+    return chain
+
+
+def _dependency(exc: BaseException) -> str | None:
+    if isinstance(exc, (ConnectionInterrupted, RedisError)):
+        return "cache"
+    if isinstance(exc, DatabaseError):
+        return "database"
+    return None
+
+
+def dependency_of(exc: BaseException | None) -> str | None:
+    """ "database" or "cache" when `exc` (or what caused it) is an error of that dependency."""
+    for link in _chain(exc):
+        if dependency := _dependency(link):
+            return dependency
     return None
 
 
@@ -40,16 +53,27 @@ def is_connectivity(exc: BaseException) -> bool:
     return isinstance(exc, (OperationalError, InterfaceError, ConnectionInterrupted, RedisError))
 
 
-class _Reporter:
+def outage_of(exc: BaseException | None) -> tuple[str, BaseException] | None:
+    """The dependency and its error when `exc` (or what caused it) is an outage: the server is
+    unreachable or went away, not a query that is wrong. Django wraps some (a session that could
+    not be saved is a SessionInterrupted, a 400), so the cause is looked through."""
+    for link in _chain(exc):
+        if is_connectivity(link) and (dependency := _dependency(link)):
+            return dependency, link
+    return None
+
+
+class Reporter:
     """Per process: may this dependency's failure be logged now, and how many were held back."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self._lock = threading.Lock()
         self._last: dict[str, float] = {}
         self._held: dict[str, int] = {}
 
     def due(self, dependency: str) -> tuple[bool, int]:
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             last = self._last.get(dependency)
             if last is not None and now - last < REPORT_INTERVAL:
@@ -64,7 +88,7 @@ class _Reporter:
             self._held.clear()
 
 
-reporter = _Reporter()
+reporter = Reporter()
 
 
 # The site works on without the cache (a warning); without the database it cannot (an error).
@@ -102,17 +126,16 @@ class OutageLogFilter(logging.Filter):
         exc = record.exc_info[1] if record.exc_info else None
         if exc is None:
             return getattr(record, "status_code", None) not in DESIGNED_STATUSES
-        if not is_connectivity(exc):
+        outage = outage_of(exc)
+        if outage is None:
             return True
-        dependency = dependency_of(exc)
-        if dependency is None:
-            return True
+        dependency, exc = outage
         due, held = reporter.due(dependency)
         if not due:
             return False
         what = (
             "treated as a cache miss"
-            if record.name != "django.request"
+            if not record.name.startswith("django.")
             else "answering 503 with Retry-After"
         )
         record.msg = _summary(dependency, exc, what, held)

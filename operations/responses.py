@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.utils.functional import Promise
 
-from sgid_rp.middleware import current_request_id
+from .requestlog import current_request_id
 
 
 def wants_json(request: HttpRequest) -> bool:

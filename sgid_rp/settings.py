@@ -40,7 +40,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "sgid_rp.middleware.RequestLogMiddleware",
+    "operations.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -66,7 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sgid_rp.middleware.request_id",
+                "operations.requestlog.request_id",
             ],
         },
     },
@@ -106,7 +106,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Days a login event (outcome, time, truncated IP) is kept; `prune_login_events` applies it.
+# Days a login event (outcome, time, client network) is kept; the purge applies it.
 LOGIN_EVENT_RETENTION_DAYS = env.int("LOGIN_EVENT_RETENTION_DAYS", default=90)
 # Per client network (an address for IPv4, a /64 for IPv6), counted in the shared cache by
 # django-ratelimit: "N/s", "N/m", "N/h" or e.g. "50/5m". Past them: 429 with Retry-After.
@@ -192,7 +192,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "sgid_rp.middleware.RequestIdFilter"},
+        "request_id": {"()": "operations.requestlog.RequestIdFilter"},
         # An outage of PostgreSQL or Redis: one line per interval, not a traceback per request.
         "outages": {"()": "operations.outages.OutageLogFilter"},
     },
@@ -213,6 +213,8 @@ LOGGING = {
     },
     "loggers": {
         "django.request": {"filters": ["outages"]},
+        # A session save the database refused mid-request (Django: SessionInterrupted, a 400).
+        "django.security.SessionInterrupted": {"filters": ["outages"]},
         DJANGO_REDIS_LOGGER: {"filters": ["outages"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -33,13 +33,17 @@ STALE_RETENTION = 7 * 24 * 60 * 60
 
 
 class KeyValueStore(Protocol):
-    """The part of Django's cache API the key cache uses."""
+    """The part of Django's cache API the key cache uses.
+
+    A shared cache that cannot be reached may answer a miss to `get` and None to `add`
+    (django-redis with IGNORE_EXCEPTIONS): neither True nor False.
+    """
 
     def get(self, key: str, default: Any = None) -> Any: ...
 
     def set(self, key: str, value: Any, timeout: float | None = ...) -> None: ...
 
-    def add(self, key: str, value: Any, timeout: float | None = ...) -> bool: ...
+    def add(self, key: str, value: Any, timeout: float | None = ...) -> bool | None: ...
 
 
 class MemoryStore:
@@ -129,6 +133,8 @@ class JwksCache:
         self._snapshot = _EMPTY
         self._refresh_lock = threading.Lock()
         self._retry_at = float("-inf")
+        # This process's own refetch cooldown, for when the shared one cannot be reached.
+        self._refetch_after = float("-inf")
         uri_hash = hashlib.sha256(jwks_uri.encode()).hexdigest()[:16]
         self._store_key = f"sgid:jwks:{uri_hash}"
         self._cooldown_key = f"sgid:jwks-refetch:{uri_hash}"
@@ -187,10 +193,17 @@ class JwksCache:
                 k == kid for k, _ in self._snapshot.keys
             ):
                 return self._snapshot.keys
-            if not self._store.add(self._cooldown_key, 1, self._cooldown):
+            now = self._clock()
+            if now < self._refetch_after:
                 return self._snapshot.keys
+            # False: another process refetched within the cooldown. None: the shared store
+            # did not answer, and this process's own cooldown stands in for it, so a rotation
+            # is still picked up while the cache is down, and forged kids still fetch rarely.
+            if self._store.add(self._cooldown_key, 1, self._cooldown) is False:
+                return self._snapshot.keys
+            self._refetch_after = now + self._cooldown
             try:
-                self._fetch(self._clock())
+                self._fetch(now)
             except SgidError as exc:
                 logger.warning("sgID JWKS refetch for an unknown kid failed: %s", exc.reason)
             return self._snapshot.keys

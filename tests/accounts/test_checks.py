@@ -137,3 +137,18 @@ def test_dev_provider_refused_without_debug(production):
     assert "SGID_MOCK" in result[0][1]
     production.DEBUG = True
     assert messages() == []
+
+
+@pytest.mark.parametrize("rate", ["30", "30 per minute", "30/0m", "0/m", "30/w", ""])
+@pytest.mark.parametrize("name", ["RATE_LIMIT_LOGIN", "RATE_LIMIT_CALLBACK"])
+def test_a_rate_limit_django_ratelimit_cannot_read_is_refused(production, name, rate):
+    setattr(production, name, rate)
+    result = messages()
+    assert ids(result) == {"accounts.E013"}
+    assert name in result[0][1]
+
+
+@pytest.mark.parametrize("rate", ["30/m", "1/s", "500/h", "50/5m", "1000/d"])
+def test_rate_limits_in_django_ratelimit_s_form_pass(production, rate):
+    production.RATE_LIMIT_LOGIN = production.RATE_LIMIT_CALLBACK = rate
+    assert messages() == []

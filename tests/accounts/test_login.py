@@ -160,6 +160,16 @@ def test_a_visitor_s_short_session_becomes_a_full_one_at_login(client, fake_sgid
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
 
 
+def test_a_password_login_after_an_unfinished_sgid_one_gets_a_full_session(
+    client, fake_sgid, settings, django_user_model
+):
+    django_user_model.objects.create_superuser("root", "r@example.gov.sg", "a-long-passphrase")
+    start_login(client)
+    client.post("/admin/login/", {"username": "root", "password": "a-long-passphrase"})
+    assert client.session.get("_auth_user_id")
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+
+
 def test_an_attempt_older_than_its_lifetime_has_expired(client, fake_sgid):
     url = start_login(client)
     session = client.session

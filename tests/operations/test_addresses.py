@@ -104,11 +104,22 @@ def test_a_unix_socket_peer_is_trusted_as_gunicorn_does(rf, proxies):
 
 @pytest.mark.parametrize(
     "garbage",
-    ["", "not-an-ip", "<script>", "198.51.100.1:443", "198.51.100.1, unknown", "1.2.3.4,"],
+    ["", "not-an-ip", "<script>", "198.51.100.1:x", "198.51.100.1, unknown", "1.2.3.4,"],
 )
 def test_a_forwarded_value_that_is_no_address_is_not_believed(rf, proxies, garbage):
     proxies("127.0.0.1")
     assert client_address(request(rf, "127.0.0.1", forwarded=garbage)) == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "client"),
+    [("198.51.100.1:443", "198.51.100.1"), ("[2001:db8::1]:443", "2001:db8::1")],
+)
+def test_a_proxy_that_writes_the_port_too_still_names_the_client(rf, proxies, forwarded, client):
+    # Some load balancers write address:port; taken as garbage, every client would be the proxy,
+    # and share one rate-limit bucket.
+    proxies("127.0.0.1")
+    assert client_address(request(rf, "127.0.0.1", forwarded=forwarded)) == client
 
 
 def test_an_entry_that_is_no_address_ends_the_walk_at_the_last_trusted_hop(rf, proxies):

@@ -12,11 +12,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_livez_answers_without_touching_the_database_or_the_cache(
-    client, django_assert_num_queries, unreachable_cache
+    client, django_assert_num_queries, unreachable_cache, caplog
 ):
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(0), caplog.at_level(logging.INFO):
         response = client.get("/livez")
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    # A cache call would have met the unreachable Redis, and said so.
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 def test_healthz_says_ok_when_both_answer(client):

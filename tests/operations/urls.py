@@ -7,6 +7,7 @@ from django.urls import path
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from sgid_rp.urls import handler500  # the site's own, so these tests fail without it
 from sgid_rp.urls import urlpatterns as site_urlpatterns
 
 
@@ -33,4 +34,4 @@ urlpatterns = [
     path("fail/bug", a_bug),
     *site_urlpatterns,
 ]
-handler500 = "operations.errors.server_error"
+__all__ = ["handler500", "urlpatterns"]

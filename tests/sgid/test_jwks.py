@@ -226,3 +226,40 @@ def test_a_slow_refresh_does_not_hold_up_other_logins(store, clock):
         refresher.join(5)
     assert len(fetches) == 2
     assert waited < 1.0  # served from memory, not after the 5 s the refresh is held for
+
+
+class UnreachableStore:
+    """A shared cache that is down, as django-redis with IGNORE_EXCEPTIONS answers then."""
+
+    def get(self, key, default=None):
+        return default
+
+    def set(self, key, value, timeout=None):
+        return None
+
+    def add(self, key, value, timeout=None):
+        return None
+
+
+@responses.activate
+def test_a_rotation_is_picked_up_while_the_shared_cache_is_down(clock):
+    responses.get(URI, json=m.jwks(K1))
+    cache = make(UnreachableStore(), clock, cooldown=60)
+    cache.key_for("k1")
+    responses.replace(responses.GET, URI, json=m.jwks(K1, K2))
+    assert cache.key_for("k2").key_id == "k2"
+
+
+@responses.activate
+def test_forged_kids_still_refetch_once_per_cooldown_while_the_shared_cache_is_down(clock):
+    calls = responses.get(URI, json=m.jwks(K1))
+    cache = make(UnreachableStore(), clock, cooldown=60)
+    cache.key_for("k1")
+    for i in range(50):
+        with pytest.raises(IdTokenInvalid):
+            cache.key_for(f"forged-{i}")
+    assert calls.call_count == 2
+    clock.now += 61
+    with pytest.raises(IdTokenInvalid):
+        cache.key_for("forged-again")
+    assert calls.call_count == 3
