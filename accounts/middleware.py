@@ -4,8 +4,8 @@
 signed-in session's key, without a signal, when the session was verified under one of
 SECRET_KEY_FALLBACKS (a SECRET_KEY rotation). Unfiled, that session would survive the person's
 deactivation or account deletion. So after each response: if the session key is not the one the
-browser sent and the person is signed in, the new key is filed too. Nothing happens (no query)
-on the usual request, whose key has not changed.
+browser sent, no login filed it in this request, and the person is signed in, the new key is
+filed too. Nothing happens (no query) on the usual request, whose key has not changed.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class SessionIndexMiddleware:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         key = session.session_key if session is not None else None
-        if sent and key and key != sent:
+        if sent and key and key != sent and key != getattr(request, "indexed_session_key", None):
             user = getattr(request, "user", None)
             if isinstance(user, User) and user.is_authenticated:
                 remember_session(request, user)

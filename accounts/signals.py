@@ -23,6 +23,8 @@ def _on_login(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> N
     # in, by sgID or by password, it lives SESSION_COOKIE_AGE.
     request.session.set_expiry(None)
     remember_session(request, user)
+    # Filed: SessionIndexMiddleware need not file this key again after the response.
+    request.indexed_session_key = request.session.session_key  # type: ignore[attr-defined]
 
 
 def _on_logout(sender: Any, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
