@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .redirects import safe_next
 from .sgid.errors import SgidError
 
 
@@ -69,3 +71,48 @@ FAILURES: dict[str, Failure] = {
 
 def failure_for(error: SgidError) -> Failure:
     return FAILURES.get(error.code, FAILURES["untrusted"])
+
+
+# The failure a callback ended in, kept in the session for the failure page (`/auth/failed`),
+# so that the page has a URL of its own: reloading it shows the same words and reference, and
+# its Try again form is posted with the site's origin (the callback's no-referrer policy makes
+# Chromium send `Origin: null`, which the CSRF check refuses).
+SESSION_KEY = "sgid_failure"
+# The request id format of operations.requestlog: what a citizen reads out to support.
+_REFERENCE = re.compile(r"[A-Za-z0-9._-]{8,64}")
+MODES = {"page", "json"}
+
+
+@dataclass(frozen=True)
+class FailureRecord:
+    """Which failure to show, the reference to quote, where Try again leads, and for whom."""
+
+    failure: Failure
+    reference: str
+    next_path: str
+    mode: str = "page"
+
+    def to_session(self) -> dict[str, str]:
+        return {
+            "code": self.failure.code,
+            "reference": self.reference,
+            "next": self.next_path,
+            "mode": self.mode,
+        }
+
+    @classmethod
+    def from_session(cls, stored: object) -> FailureRecord | None:
+        """The record, or None unless every part is one the site itself could have written.
+
+        Nothing in it is shown as text: the category picks a sentence from FAILURES, the
+        reference must look like a request id, and `next` is made safe again.
+        """
+        if not isinstance(stored, dict):
+            return None
+        code, reference, mode = (stored.get(k) for k in ("code", "reference", "mode"))
+        if not (isinstance(code, str) and isinstance(reference, str) and isinstance(mode, str)):
+            return None
+        failure = FAILURES.get(code)
+        if failure is None or not _REFERENCE.fullmatch(reference) or mode not in MODES:
+            return None
+        return cls(failure, reference, safe_next(stored.get("next")), mode)

@@ -11,13 +11,15 @@ import hashlib
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
     # Null for accounts made with `createsuperuser`, which sign in with a password instead.
     sub = models.CharField(
-        _("sgID subject"),
+        # "subject (sgID)": the admin capitalises a label's first letter, and "SgID" is wrong.
+        _("subject (sgID)"),
         max_length=255,
         unique=True,
         null=True,
@@ -80,7 +82,8 @@ class UsedState(models.Model):
         verbose_name = _("used login state")
 
     def __str__(self) -> str:
-        return f"state {self.state_hash[:12]}… used at {self.used_at:%Y-%m-%d %H:%M}"
+        used_at = timezone.localtime(self.used_at)
+        return f"state {self.state_hash[:12]}… used at {used_at:%Y-%m-%d %H:%M}"
 
 
 class LoginEvent(models.Model):
@@ -110,4 +113,5 @@ class LoginEvent(models.Model):
         ordering = ("-created_at",)
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_outcome_display()}"
+        # In the site's time zone, as the admin's lists show it (the column holds UTC).
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M} {self.get_outcome_display()}"

@@ -1,70 +1,67 @@
-"""The consented data as a person reads it: labels, masking, dates, addresses and records.
+"""The consented data as a person reads it: labels, masking, dates, codes, addresses and records.
 
 The same values serve `/api/me` as data (`api_data`) and the profile page as display fields
-(`display_fields`), both from sgID's catalog in `sgid/catalog.py`.
+(`display_fields`, and `api_fields` for a single-page app), both from sgID's catalog in
+`sgid/catalog.py`. The catalog only marks its labels for translation (it is plain Python);
+they are translated here, with gettext, when a page or an answer is built for a reader.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.formats import date_format
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 
-from .sgid.catalog import NA_TEXT, NOT_AVAILABLE, Kind, kind_of, parse_value
+from .sgid.catalog import (
+    NA_TEXT,
+    NOT_AVAILABLE,
+    RECORD_TITLE,
+    SCOPES,
+    Kind,
+    parse_date,
+    parse_records,
+    parse_value,
+    readable_code,
+    readable_country,
+    record_key,
+    scope_of,
+    snake_case,
+)
 
-LABELS: dict[str, str | Promise] = {
-    "myinfo.name": _("Name"),
-    "myinfo.nric_number": _("NRIC number"),
-    "myinfo.date_of_birth": _("Date of birth"),
-    "myinfo.sex": _("Sex"),
-    "myinfo.race": _("Race"),
-    "myinfo.nationality": _("Nationality"),
-    "myinfo.residentialstatus": _("Residential status"),
-    "myinfo.passport_number": _("Passport number"),
-    "myinfo.passport_expiry_date": _("Passport expiry date"),
-    "myinfo.email": _("Email"),
-    "myinfo.mobile_number": _("Mobile number"),
-    "myinfo.mobile_number_with_country_code": _("Mobile number (with country code)"),
-    "myinfo.registered_address": _("Registered address"),
-    "myinfo.housingtype": _("Housing type"),
-    "myinfo.hdbtype": _("HDB flat type"),
-    "myinfo.marital_status": _("Marital status"),
-    "myinfo.workpass_status": _("Work pass status"),
-    "myinfo.workpass_expiry_date": _("Work pass expiry date"),
-    "myinfo.children_birth_records": _("Children's birth records"),
-    "myinfo.sponsored_children_records": _("Sponsored children"),
-    "myinfo.vehicles": _("Vehicles"),
-    "pocdex.public_officer_details": _("Public officer details"),
-}
-_ORDER = {scope: index for index, scope in enumerate(LABELS)}
+_ORDER = {scope: index for index, scope in enumerate(SCOPES)}
+# Values nested deeper than this inside a record are summarised, not spelled out.
+_MAX_NESTING = 6
 
-_FULL_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_YEAR = re.compile(r"\d{4}")
+
+@dataclass(frozen=True)
+class RecordItem:
+    key: str  # as sgID sent it
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Record:
+    title: str  # "Child 1"; empty when sgID sent a single object rather than a list
+    items: tuple[RecordItem, ...]
 
 
 @dataclass(frozen=True)
 class DisplayField:
     scope: str
-    label: str | Promise
-    # "text", "lines", "table" or "not_available"
+    label: str
+    # "text", "lines", "table" (records) or "not_available"
     shape: str
     text: str = ""
     lines: tuple[str, ...] = ()
+    # Records twice over: as labelled cards (`records`), and as a table (`columns`, `rows`).
     columns: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
-
-    @property
-    def labelled_rows(self) -> list[list[tuple[str, str]]]:
-        """Each row's cells with their column names (a phone shows a row as a labelled card)."""
-        return [list(zip(self.columns, row, strict=False)) for row in self.rows]
+    records: tuple[Record, ...] = ()
 
 
 def mask_nric(value: str) -> str:
@@ -76,66 +73,119 @@ def mask_nric(value: str) -> str:
 
 def format_date(value: str) -> str:
     """Full (`1990-03-05`), year-month (`1990-03`) or year (`1990`) dates, as words."""
-    try:
-        if match := _FULL_DATE.fullmatch(value):
-            year, month, day = (int(part) for part in match.groups())
-            return date_format(dt.date(year, month, day), "j F Y")
-        if match := _YEAR_MONTH.fullmatch(value):
-            year, month = (int(part) for part in match.groups())
-            return date_format(dt.date(year, month, 1), "F Y")
-    except ValueError:
+    date = parse_date(value)
+    if date is None:
         return value
-    return value
+    if date.day is not None and date.month is not None:
+        return date_format(dt.date(date.year, date.month, date.day), "j F Y")
+    if date.month is not None:
+        return date_format(dt.date(date.year, date.month, 1), "F Y")
+    return str(date.year)
 
 
 def _humanise(key: str) -> str:
-    return key.replace("_", " ").strip().capitalize()
+    return snake_case(key).replace("_", " ").strip().capitalize()
 
 
-def _cell(value: Any) -> str:
-    if value is None or value == NA_TEXT:
-        return str(_("Not available"))
+def _key_label(key: str) -> str:
+    known = record_key(key)
+    return gettext(known.label) if known else _humanise(key)
+
+
+def _not_available() -> str:
+    return gettext("Not available")
+
+
+def _readable_text(kind: Kind, text: str) -> str:
+    if kind is Kind.NRIC:
+        return mask_nric(text)
+    if kind is Kind.DATE:
+        return format_date(text)
+    if kind is Kind.CODE:
+        return readable_code(text)
+    if kind is Kind.COUNTRY:
+        return readable_country(text)
+    return text
+
+
+def _record_value(key: str, value: Any, depth: int = 0) -> str:
+    """One value inside a record, as words: never JSON, never sgID's "NA"."""
+    if value is None or value == NA_TEXT or value == "":
+        return _not_available()
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+        if depth >= _MAX_NESTING:
+            return "…"
+        if isinstance(value, dict):
+            return ", ".join(
+                f"{_key_label(str(k))}: {_record_value(str(k), v, depth + 1)}"
+                for k, v in value.items()
+            )
+        return "; ".join(_record_value(key, item, depth + 1) for item in value) or gettext("None")
+    text = str(value)
+    known = record_key(key)
+    if known is not None:
+        return _readable_text(known.kind, text)
+    # An unknown key: a date is still a date ("issue_date": "2020-01-31").
+    if "date" in snake_case(key) or (len(text) == 10 and parse_date(text)):
+        return format_date(text)
+    return text
 
 
-def _records_field(
-    scope: str, label: str | Promise, value: list[Any] | dict[str, Any]
-) -> DisplayField:
+def _record_title(scope: str, number: int) -> str:
+    known = scope_of(scope)
+    title = known.record_title if known and known.record_title else RECORD_TITLE
+    return gettext(title) % {"number": number}
+
+
+def _records_field(scope: str, label: str, value: list[Any] | dict[str, Any]) -> DisplayField:
     if isinstance(value, dict):
-        rows: tuple[tuple[str, ...], ...] = tuple(
-            (_humanise(str(k)), _cell(v)) for k, v in value.items()
-        )
+        objects, titled = [value], False
+    elif value and all(isinstance(item, dict) for item in value):
+        objects, titled = value, True
+    elif not value:
+        return DisplayField(scope, label, "text", text=gettext("None"))
+    else:
         return DisplayField(
-            scope, label, "table", columns=(str(_("Field")), str(_("Value"))), rows=rows
+            scope, label, "lines", lines=tuple(_record_value("", item) for item in value)
         )
-    if value and all(isinstance(item, dict) for item in value):
-        keys = list(dict.fromkeys(key for item in value for key in item))
-        rows = tuple(tuple(_cell(item.get(key)) for key in keys) for item in value)
-        return DisplayField(scope, label, "table", columns=tuple(map(_humanise, keys)), rows=rows)
-    if not value:
-        return DisplayField(scope, label, "text", text=str(_("None")))
-    return DisplayField(scope, label, "lines", lines=tuple(_cell(item) for item in value))
+    keys = list(dict.fromkeys(str(key) for item in objects for key in item))
+    records = tuple(
+        Record(
+            title=_record_title(scope, number) if titled else "",
+            items=tuple(
+                RecordItem(str(k), _key_label(str(k)), _record_value(str(k), v))
+                for k, v in item.items()
+            ),
+        )
+        for number, item in enumerate(objects, start=1)
+    )
+    rows = tuple(
+        tuple(_record_value(key, item[key]) if key in item else _not_available() for key in keys)
+        for item in objects
+    )
+    columns = tuple(_key_label(key) for key in keys)
+    return DisplayField(scope, label, "table", columns=columns, rows=rows, records=records)
 
 
 def display_field(scope: str, raw: str) -> DisplayField:
-    label = LABELS.get(scope, scope)
+    known = scope_of(scope)
+    label = gettext(known.label) if known else scope
     value = parse_value(scope, raw)
     if value is NOT_AVAILABLE:
-        return DisplayField(scope, label, "not_available", text=str(_("Not available")))
+        return DisplayField(scope, label, "not_available", text=_not_available())
+    if known is None and raw.lstrip()[:1] in ("[", "{"):
+        # A scope sgID added after this catalog: JSON text still reads as records, not as JSON.
+        value = parse_records(raw)
     if isinstance(value, (list, dict)):
         return _records_field(scope, label, value)
     text = str(value)
-    kind = kind_of(scope)
-    if kind is Kind.NRIC:
-        return DisplayField(scope, label, "text", text=mask_nric(text))
-    if kind is Kind.DATE:
-        return DisplayField(scope, label, "text", text=format_date(text))
+    kind = known.kind if known else Kind.TEXT
     if kind is Kind.ADDRESS or "\n" in text:
         lines = tuple(line for line in text.splitlines() if line.strip())
         return DisplayField(scope, label, "lines", lines=lines)
-    return DisplayField(scope, label, "text", text=text)
+    return DisplayField(scope, label, "text", text=_readable_text(kind, text))
 
 
 def display_fields(data: Mapping[str, str]) -> list[DisplayField]:
@@ -158,12 +208,22 @@ def api_fields(data: Mapping[str, str]) -> list[dict[str, Any]]:
     return [
         {
             "scope": field.scope,
-            "label": str(field.label),
+            "label": field.label,
             "shape": field.shape,
             "text": field.text,
             "lines": list(field.lines),
             "columns": list(field.columns),
             "rows": [list(row) for row in field.rows],
+            "records": [
+                {
+                    "title": record.title,
+                    "items": [
+                        {"key": item.key, "label": item.label, "text": item.text}
+                        for item in record.items
+                    ],
+                }
+                for record in field.records
+            ],
         }
         for field in display_fields(data)
     ]

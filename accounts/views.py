@@ -24,11 +24,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from operations.requestlog import current_request_id
 from operations.responses import json_error, wants_json
 
-from . import attempts
+from . import attempts, deactivation, employment
 from .activity import end_sessions, record_login
-from .failures import FAILURES, Failure, failure_for
+from .deactivation import tells_the_deactivated
+from .failures import FAILURES, Failure, FailureRecord, failure_for
+from .failures import SESSION_KEY as FAILURE_SESSION_KEY
 from .jsonbody import json_body
 from .models import User
 from .profile import display_fields
@@ -47,6 +50,7 @@ MAX_CODE_LENGTH = 2048
 
 
 @never_cache  # greets a signed-in person by name
+@tells_the_deactivated
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -61,6 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @limited("login-start", "RATE_LIMIT_LOGIN", "POST")
+@tells_the_deactivated
 def login_view(request: HttpRequest) -> HttpResponse:
     """GET: the sign-in page. POST: start a login attempt; go to sgID, or say where (JSON)."""
     as_json = request.method == "POST" and wants_json(request)
@@ -145,11 +150,14 @@ def callback(request: HttpRequest) -> HttpResponse:
             return _callback_failure(request, None, attempt)
         login(request, user)
     request.session[PROFILE_SESSION_KEY] = {"sub": identity.sub, "data": dict(identity.data)}
+    request.session.pop(FAILURE_SESSION_KEY, None)
     attempts.mark_completed(request.session, attempt)
     # After the commit: the event is a record of the login, not a part of it.
     record_login(request, "success", user)
     logger.info("login succeeded: category=success")
-    response = redirect(attempt.next_path)
+    # A public officer with several employments chooses one first (accounts/employment.py).
+    response = redirect(employment.after_login(request, attempt.next_path))
+    deactivation.remember(response, user)
     if settings.SGID_SERVER_TIMING:
         user_ms = round((time.perf_counter() - started) * 1000, 2)
         phases = [*identity.timings, ("user", user_ms)]
@@ -168,8 +176,10 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
+    response = HttpResponse(status=204) if wants_json(request) else redirect("home")
+    deactivation.forget(response)  # signed out by choice: nothing to explain next time
     if wants_json(request):
-        return HttpResponse(status=204)
+        return response
     messages.success(
         request,
         _(
@@ -177,7 +187,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
             "so there is nothing to sign out of at sgID."
         ),
     )
-    return redirect("home")
+    return response
 
 
 @login_required
@@ -196,9 +206,12 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     end_sessions(user)
     user.delete()  # login events stay, no longer linked to anyone
     messages.success(request, _("Your account and what this site kept about you are deleted."))
-    return redirect("home")
+    response = redirect("home")
+    deactivation.forget(response)
+    return response
 
 
+@tells_the_deactivated
 def spa(request: HttpRequest) -> HttpResponse:
     """The single-page app's shell; it takes the failure sentences with it, for its error route."""
     failures = {
@@ -219,12 +232,46 @@ def _failure(
 def _callback_failure(
     request: HttpRequest, error: SgidError | None, attempt: LoginAttempt | None
 ) -> HttpResponse:
-    """The failure page, or for a login the SPA started, its own error route with the code."""
+    """Redirect to the failure page, or for a login the SPA started, to its own error route.
+
+    The callback's own URL is no page to stay on: it is sent with no referrer (so its forms post
+    with `Origin: null`) and a reload finds the attempt used. The failure is filed in the
+    session for `/auth/failed`, with this request's id, the one the login event holds.
+    """
     failure = _log_failure(error) if error is not None else FAILURES["disabled"]
-    if attempt is not None and attempt.mode == "json":
-        return redirect(f"{reverse('spa')}#/error?{urlencode({'code': failure.code})}")
-    next_path = attempt.next_path if attempt else str(reverse("profile"))
-    return _render_failure(request, failure, next_path)
+    record = FailureRecord(
+        failure,
+        reference=current_request_id(),
+        next_path=attempt.next_path if attempt else str(reverse("profile")),
+        mode=attempt.mode if attempt else "page",
+    )
+    if not request.user.is_authenticated:
+        # A visitor's session lives only as long as a login attempt (attempts.py): one that a
+        # stray or replayed callback starts, for its failure page, too.
+        request.session.set_expiry(attempts.ATTEMPT_LIFETIME)
+    request.session[FAILURE_SESSION_KEY] = record.to_session()
+    return redirect(_failure_location(record))
+
+
+def _failure_location(record: FailureRecord) -> str:
+    if record.mode == "json":
+        query = urlencode({"code": record.failure.code, "reference": record.reference})
+        return f"{reverse('spa')}#/error?{query}"
+    return str(reverse("login-failed"))
+
+
+@require_GET
+@never_cache
+def login_failed(request: HttpRequest) -> HttpResponse:
+    """The page a failed callback leads to, with the status of its failure; the same on reload."""
+    record = FailureRecord.from_session(request.session.get(FAILURE_SESSION_KEY))
+    if record is None:
+        # Nothing filed (a stray callback, or a visit with no callback at all): the one
+        # failure such a visit can have met.
+        record = FailureRecord(FAILURES["expired"], current_request_id(), str(reverse("profile")))
+    elif record.mode == "json":
+        return redirect(_failure_location(record))
+    return _render_failure(request, record.failure, record.next_path, reference=record.reference)
 
 
 def _log_failure(error: SgidError) -> Failure:
@@ -233,10 +280,10 @@ def _log_failure(error: SgidError) -> Failure:
     return failure_for(error)
 
 
-def _render_failure(request: HttpRequest, failure: Failure, next_path: str) -> HttpResponse:
-    return render(
-        request,
-        "accounts/login_failed.html",
-        {"failure": failure, "next": next_path},
-        status=failure.status,
-    )
+def _render_failure(
+    request: HttpRequest, failure: Failure, next_path: str, *, reference: str | None = None
+) -> HttpResponse:
+    context: dict[str, object] = {"failure": failure, "next": next_path}
+    if reference is not None:
+        context["request_id"] = reference  # the callback's id, not this page's
+    return render(request, "accounts/login_failed.html", context, status=failure.status)

@@ -1,4 +1,8 @@
-"""The scopes the dev provider knows, with the description a person reads on the consent page."""
+"""The scopes the dev provider knows, with the description a person reads on the consent page.
+
+sgID's whole data catalog (sgID's data catalog page, MockPass, OGP's own apps), in the order of
+the project's protocol notes (§5).
+"""
 
 from __future__ import annotations
 
@@ -30,7 +34,17 @@ DESCRIPTIONS: dict[str, str | Promise] = {
     "myinfo.children_birth_records": _("Birth records of your children"),
     "myinfo.sponsored_children_records": _("Records of children you sponsor"),
     "myinfo.vehicles": _("Vehicles you own"),
+    "myinfo.birth_country": _("Country of birth"),
+    "myinfo.name_of_employer": _("Name of employer"),
+    "myinfo.occupation": _("Occupation"),
+    "myinfo.dialect": _("Dialect"),
+    "myinfo.country_of_marriage": _("Country of marriage"),
+    "myinfo.marriage_certificate_number": _("Marriage certificate number"),
+    "myinfo.marriage_date": _("Date of marriage"),
+    "myinfo.divorce_date": _("Date of divorce"),
     "pocdex.public_officer_details": _("Public officer employment details"),
+    "pocdex.number_of_employments": _("Number of public service employments"),
+    "pocdex.public_officer_employments": _("Public service employments"),
 }
 
 SUPPORTED: tuple[str, ...] = tuple(DESCRIPTIONS)

@@ -5,6 +5,11 @@ finished in another. Keys are SHA-256 digests of the random identifiers, so valu
 in requests never reach the cache backend raw. An authorization code is redeemed by deleting
 it: `cache.delete()` returns True to exactly one caller, which makes the code single-use even
 when two token requests race (RFC 6749 §4.1.2).
+
+Each authorization request also holds a form token, the secret its pages' forms must send back:
+the dev provider's forms are protected by it instead of by the site's CSRF token (see
+`views.py`). A decided request leaves a short-lived note of where it was going, so that the
+Back button after signing in can offer the way back to the service.
 """
 
 from __future__ import annotations
@@ -47,6 +52,9 @@ class AuthorizationRequest:
     state: str | None
     nonce: str | None
     created_at: float
+    # Sent in this request's forms and nowhere else: not in any URL, so not in history, logs,
+    # Referer headers or the QR code. Only a page this provider served for the request has it.
+    form_token: str
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,7 @@ def save_authorization_request(
         state=state,
         nonce=nonce,
         created_at=_now(),
+        form_token=_new_identifier(),
     )
     cache.set(_key("request", request_id), request, AUTHORIZATION_REQUEST_TTL)
     return request_id
@@ -110,7 +119,16 @@ def take_authorization_request(request_id: str) -> AuthorizationRequest | None:
     request = get_authorization_request(request_id)
     if request is None or not cache.delete(_key("request", request_id)):
         return None
+    cache.set(
+        _key("finished", request_id), request.redirect_uri, max(1, int(_remaining_life(request)))
+    )
     return request
+
+
+def finished_redirect_uri(request_id: str) -> str | None:
+    """Where a request that was approved or cancelled went back to, for a while afterwards."""
+    redirect_uri = cache.get(_key("finished", request_id))
+    return redirect_uri if isinstance(redirect_uri, str) else None
 
 
 def choose_persona(request_id: str, persona_id: str) -> bool:

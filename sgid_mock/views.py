@@ -3,6 +3,9 @@
 Validation follows sgID: an unknown client or an unregistered redirect URI gets an error page
 here and never a redirect (RFC 6749 §4.1.2.1); every other problem is sent back to the
 client's redirect URI as `error` and `error_description`, with `state`.
+
+Its forms do not use the site's CSRF token, which belongs to the relying party in development
+(same origin); they carry a token of their own (`form_tokens.py`).
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sgid_mock import personas, pkce, scopes, store
+from sgid_mock import display, form_tokens, personas, pkce, scopes, store
 
 # RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
 _SCOPE_TOKEN = re.compile(r"[\x21\x23-\x5b\x5d-\x7e]+")
@@ -54,17 +58,73 @@ def _redirect_to_client(redirect_uri: str, **params: str | None) -> HttpResponse
     return HttpResponseRedirect(url._replace(query=query).geturl())
 
 
-def _error_page(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
-    return render(request, "sgid_mock/error.html", {"message": message}, status=status)
+def _client_name() -> str:
+    """The registered client's name as people know it; sgID shows it, never the client id."""
+    return str(getattr(settings, "SGID_MOCK_CLIENT_NAME", "sgID demo service"))
 
 
-def _expired_page(request: HttpRequest) -> HttpResponse:
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme and parts.netloc else None
+
+
+def _service_url(redirect_uri: str | None = None) -> str:
+    """Where "Go back to the service" leads: the origin of the request's registered redirect URI;
+    without one, the registered clients' origin when they share one, else this site's root.
+
+    Only registered URIs count: an error page for an unregistered redirect_uri must not link to
+    it, or the provider would lend its name to whatever site asked.
+    """
+    if redirect_uri is not None and redirect_uri in settings.SGID_MOCK_REDIRECT_URIS:
+        return _origin(redirect_uri) or "/"
+    origins = {_origin(uri) for uri in settings.SGID_MOCK_REDIRECT_URIS}
+    only = origins.pop() if len(origins) == 1 else None
+    return only or "/"
+
+
+def _error_page(
+    request: HttpRequest,
+    message: str,
+    status: int = 400,
+    *,
+    redirect_uri: str | None = None,
+    finished: bool = False,
+) -> HttpResponse:
+    context = {
+        "message": message,
+        "finished": finished,
+        "service_url": _service_url(redirect_uri),
+    }
+    return render(request, "sgid_mock/error.html", context, status=status)
+
+
+def _expired_page(request: HttpRequest, request_id: str) -> HttpResponse:
+    finished = store.finished_redirect_uri(request_id)
+    if finished is not None:  # typically Back, pressed after signing in
+        return _error_page(
+            request,
+            _("You have already finished this sign-in. Nothing more is needed here."),
+            redirect_uri=finished,
+            finished=True,
+        )
     return _error_page(
         request,
         _(
             "This sign-in request has expired or was already used. "
             "Go back to the service and sign in again."
         ),
+    )
+
+
+def _forged_form_page(request: HttpRequest, redirect_uri: str) -> HttpResponse:
+    return _error_page(
+        request,
+        _(
+            "This form did not come from this sign-in page. "
+            "Go back to the service and sign in again."
+        ),
+        status=403,
+        redirect_uri=redirect_uri,
     )
 
 
@@ -159,61 +219,89 @@ def authorize(request: HttpRequest) -> HttpResponse:
             error_description=error.description,
             state=request.GET.get("state") or None,
         )
+    authorization = store.get_authorization_request(request_id)
+    if authorization is None:  # the cache dropped it already
+        return _expired_page(request, request_id)
     persona_page = request.build_absolute_uri(reverse("sgid_mock:personas", args=[request_id]))
     context = {
         "request_id": request_id,
-        "client_id": client_id,
+        "form_token": authorization.form_token,
+        "client_name": _client_name(),
         "personas": personas.PERSONAS,
         "qr_code": _qr_code(persona_page),
     }
     return render(request, "sgid_mock/authorize.html", context)
 
 
+# Their forms carry a token of their own instead of the site's CSRF token (form_tokens.py).
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 @_may_return_to_clients
 def choose_persona(request: HttpRequest, request_id: str) -> HttpResponse:
-    if store.get_authorization_request(request_id) is None:
-        return _expired_page(request)
+    authorization = store.get_authorization_request(request_id)
+    if authorization is None:
+        return _expired_page(request, request_id)
     if request.method == "POST":
+        if not form_tokens.is_genuine(request, authorization):
+            return _forged_form_page(request, authorization.redirect_uri)
         persona = personas.get(request.POST.get("persona", ""))
         if persona is None:
-            return _error_page(request, _("Choose one of the listed personas."))
+            return _error_page(
+                request,
+                _("Choose one of the listed personas."),
+                redirect_uri=authorization.redirect_uri,
+            )
         if not store.choose_persona(request_id, persona.id):
-            return _expired_page(request)
+            return _expired_page(request, request_id)
         return HttpResponseRedirect(reverse("sgid_mock:consent", args=[request_id]))
-    context = {"request_id": request_id, "personas": personas.PERSONAS}
+    context = {
+        "request_id": request_id,
+        "form_token": authorization.form_token,
+        "personas": personas.PERSONAS,
+    }
     return render(request, "sgid_mock/personas.html", context)
 
 
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 @_may_return_to_clients
 def consent(request: HttpRequest, request_id: str) -> HttpResponse:
     authorization = store.get_authorization_request(request_id)
     if authorization is None:
-        return _expired_page(request)
+        return _expired_page(request, request_id)
     persona = personas.get(store.chosen_persona(request_id) or "")
     if request.method == "GET":
         if persona is None:
             return HttpResponseRedirect(reverse("sgid_mock:personas", args=[request_id]))
         shared = [
-            (scopes.describe(scope), None if scope == scopes.OPENID else persona.value(scope))
+            (
+                scopes.describe(scope),
+                None if scope == scopes.OPENID else display.readable(scope, persona.value(scope)),
+            )
             for scope in authorization.scopes
         ]
         context = {
             "request_id": request_id,
-            "client_id": authorization.client_id,
+            "form_token": authorization.form_token,
+            "client_name": _client_name(),
             "persona": persona,
             "shared": shared,
         }
         return render(request, "sgid_mock/consent.html", context)
 
+    if not form_tokens.is_genuine(request, authorization):
+        return _forged_form_page(request, authorization.redirect_uri)
     decision = request.POST.get("decision")
     if decision not in ("approve", "cancel") or (decision == "approve" and persona is None):
-        return _error_page(request, _("Choose a persona, then Approve or Cancel."))
+        return _error_page(
+            request,
+            _("Choose a persona, then Approve or Cancel."),
+            redirect_uri=authorization.redirect_uri,
+        )
     if store.take_authorization_request(request_id) is None:
-        return _expired_page(request)
+        return _expired_page(request, request_id)
     if decision == "cancel" or persona is None:
         return _redirect_to_client(
             authorization.redirect_uri,

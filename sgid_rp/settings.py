@@ -67,6 +67,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "operations.requestlog.request_id",
+                # A public officer's chosen employment, for the header.
+                "accounts.employment.context",
             ],
         },
     },
@@ -228,11 +230,20 @@ SGID_DEV_ORIGIN = env.str("SGID_DEV_ORIGIN", default="http://127.0.0.1:8000").rs
 SGID_MOCK_KEY_DIR = Path(env.str("SGID_MOCK_KEY_DIR", default=str(BASE_DIR / "var" / "sgid_mock")))
 SGID_MOCK_CLIENT_ID = "sgid-rp-dev"
 SGID_MOCK_CLIENT_SECRET = "dev-secret-not-for-production"  # noqa: S105 - the dev provider's own
-# A wider set than production's default, so the dev personas' data shows on the profile.
+# The name the dev sgID shows for this client (sgID shows the registered service name).
+SGID_MOCK_CLIENT_NAME = "sgID demo service"
+# The whole documented catalog, so every kind of data shows on the profile in development.
 SGID_MOCK_SCOPES = (
-    "openid myinfo.name myinfo.nric_number myinfo.date_of_birth myinfo.sex myinfo.nationality "
-    "myinfo.email myinfo.mobile_number myinfo.registered_address myinfo.housingtype "
-    "myinfo.children_birth_records pocdex.public_officer_details"
+    "openid myinfo.name myinfo.nric_number myinfo.date_of_birth myinfo.sex myinfo.race "
+    "myinfo.nationality myinfo.residentialstatus myinfo.passport_number "
+    "myinfo.passport_expiry_date myinfo.mobile_number myinfo.mobile_number_with_country_code "
+    "myinfo.email myinfo.registered_address myinfo.housingtype myinfo.hdbtype "
+    "myinfo.marital_status myinfo.workpass_status myinfo.workpass_expiry_date "
+    "myinfo.children_birth_records myinfo.sponsored_children_records myinfo.vehicles "
+    "myinfo.birth_country myinfo.name_of_employer myinfo.occupation myinfo.dialect "
+    "myinfo.country_of_marriage myinfo.marriage_certificate_number myinfo.marriage_date "
+    "myinfo.divorce_date pocdex.public_officer_details pocdex.number_of_employments "
+    "pocdex.public_officer_employments"
 )
 
 if SGID_MOCK:

@@ -77,8 +77,8 @@ def test_a_warm_login_makes_exactly_two_calls_to_sgid(client, dev_sgid, settings
 def test_structured_and_na_values_render(client, dev_sgid, settings):
     through_dev_sgid(client, settings, persona="NUR AISYAH BINTE RAHMAN", decision="Approve")
     profile = client.get("/profile").content.decode()
-    assert '<td data-label="Agency name">Ministry of Examples</td>' in profile
-    assert '<td data-label="Employment title">Senior Manager</td>' in profile
+    assert "<dt>Agency</dt><dd>Ministry of Examples</dd>" in profile
+    assert "<dt>Employment title</dt><dd>Senior Manager</dd>" in profile
     client.post("/auth/logout")
     through_dev_sgid(client, settings, persona="KOH AH BENG", decision="Approve")
     profile = client.get("/profile").content.decode()
@@ -89,8 +89,10 @@ def test_structured_and_na_values_render(client, dev_sgid, settings):
 def test_cancelling_at_the_dev_sgid_shows_the_cancelled_page(client, dev_sgid, settings):
     response, query = through_dev_sgid(client, settings, persona="LIM WEI MING", decision="Cancel")
     assert query["error"] == ["access_denied"]
-    assert response.status_code == 400
-    assert "You cancelled signing in" in response.content.decode()
+    assert (response.status_code, response["Location"]) == (302, "/auth/failed")
+    page = client.get(response["Location"])
+    assert page.status_code == 400
+    assert "You cancelled signing in" in page.content.decode()
     assert client.get("/api/me").status_code == 401
     assert dev_sgid.paths == []
 
@@ -104,6 +106,7 @@ def test_a_code_taken_from_one_browser_is_useless_in_another(client, dev_sgid, s
     assert response.status_code == 302
     attacker = Client()
     state = parse_qs(urlsplit(start_login(attacker)).query)["state"][0]
-    replay = attacker.get("/auth/callback", {"code": query["code"][0], "state": state})
+    replay = attacker.get("/auth/callback", {"code": query["code"][0], "state": state}, follow=True)
     assert replay.status_code == 400
+    assert "expired or was already used" in replay.content.decode()
     assert attacker.get("/api/me").status_code == 401

@@ -1,4 +1,5 @@
-// The SPA demo: hash routes #/ (home), #/profile, #/error?code=… — the pattern an SPA team copies.
+// The SPA demo: hash routes #/ (home), #/profile, #/error?code=…&reference=… — the pattern an SPA
+// team copies. The page's header (who is signed in, Log out, "Your data") follows the session.
 import { getMe, logout, startLogin } from "./api.js";
 import * as views from "./views.js";
 
@@ -30,11 +31,31 @@ function showError(e) {
   show(views.error(failures[e.code] || failures.unavailable, actions));
 }
 
+// The header was rendered with the page; the session may have ended (logout, expiry, an admin)
+// or begun (another tab) since. Signed out: its signed-in parts go. Signed in: they are there.
+function followSession(me) {
+  const signedIn = document.querySelectorAll(".site-header [data-signed-in]");
+  if (!me) {
+    signedIn.forEach((element) => element.remove());
+  } else if (!signedIn.length) {
+    document.querySelector(".site-header .nav")?.prepend(views.profileLink("/profile"));
+    document.querySelector(".site-header .wrap").append(views.session(me, actions));
+  }
+}
+
+// The header's Log out is a form that works without script; here it signs out without leaving.
+document.addEventListener("submit", (event) => {
+  if (event.target.closest(".site-header .logout-form")) {
+    event.preventDefault();
+    actions.logout();
+  }
+});
+
 async function render() {
   const [path, query] = location.hash.replace(/^#/, "").split("?");
   if (path === "/error") {
-    const code = new URLSearchParams(query).get("code");
-    show(views.error(failures[code] || failures.untrusted, actions));
+    const params = new URLSearchParams(query);
+    show(views.error(failures[params.get("code")] || failures.untrusted, actions, params.get("reference")));
     return;
   }
   let me;
@@ -44,6 +65,7 @@ async function render() {
     showError(e);
     return;
   }
+  followSession(me);
   if (path === "/profile" && me) show(views.profile(me, actions));
   else show(views.home(me, actions, notice)); // a 401 anywhere shows the signed-out state
   notice = null;

@@ -32,7 +32,6 @@ export function home(me, actions, notice) {
     status,
     heading(me.name ? interpolate(gettext("Hello, %s"), [me.name]) : gettext("You are signed in")),
     h("p", {}, h("a", { class: "button", href: "#/profile" }, gettext("See the data you shared"))),
-    button(gettext("Log out"), actions.logout, "button-secondary"),
   ];
 }
 
@@ -63,14 +62,34 @@ export function profile(me, actions) {
       ? h("dl", { class: "profile" }, rows)
       : h("p", {}, gettext("You signed in without sharing any details beyond your sgID identifier.")),
     h("p", { class: "muted" }, gettext("These details stay in your session on the backend only.")),
-    button(gettext("Log out"), actions.logout, "button-secondary"),
   ];
 }
 
-export function error(failure, actions) {
+// The reference a person quotes to support: the id of the request that failed (the login event
+// holds it). It arrives in the URL, so only the shape of a request id is shown, never other text.
+const REFERENCE = /^[A-Za-z0-9._-]{8,64}$/;
+
+export function error(failure, actions, reference) {
+  const quote = REFERENCE.test(reference || "")
+    ? h("p", { class: "reference" }, gettext("If you contact us, quote this reference:"), " ", h("code", {}, reference))
+    : null;
   return [
-    h("div", { class: "error-panel", role: "alert" }, heading(failure.title), h("p", {}, failure.message)),
+    h("div", { class: "error-panel", role: "alert" }, heading(failure.title), h("p", {}, failure.message), quote),
     button(gettext("Try again"), actions.login),
     h("p", {}, h("a", { href: "#/" }, gettext("Back to the start"))),
   ];
+}
+
+/** The header's signed-in part, for a session that began after the page was served. */
+export function session(me, actions) {
+  const name = me.name
+    ? [h("span", { class: "visually-hidden" }, gettext("Signed in as") + " "), h("span", { class: "signed-in-name" }, me.name)]
+    : [gettext("Signed in")];
+  return h("div", { class: "session", "data-signed-in": "" },
+    h("p", { class: "signed-in-as" }, name),
+    button(gettext("Log out"), actions.logout, "button-secondary"));
+}
+
+export function profileLink(href) {
+  return h("li", { "data-signed-in": "" }, h("a", { href }, gettext("Your data")));
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -60,7 +60,8 @@ def test_deactivating_a_user_ends_their_open_sessions(admin_client, fake_sgid):
     user.refresh_from_db()
     assert not user.is_active
     blocked = sign_in_attempt(citizen_browser, fake_sgid)
-    assert blocked.status_code == 403
+    assert blocked["Location"] == "/auth/failed"
+    assert citizen_browser.get(blocked["Location"]).status_code == 403
 
 
 def sign_in_attempt(browser, fake_sgid):
@@ -155,7 +156,7 @@ def test_login_events_are_read_only_searchable_and_filterable(admin_client, fake
     request_id = failed["X-Request-ID"]
     found = admin_client.get("/admin/accounts/loginevent/", {"q": request_id}).content.decode()
     assert request_id in found
-    assert found.count('class="field-created_at') == 1
+    assert found.count('class="field-when') == 1
     cancelled = admin_client.get("/admin/accounts/loginevent/", {"outcome__exact": "cancelled"})
     assert cancelled.context["cl"].result_count == 1
     event = LoginEvent.objects.get(request_id=request_id)
@@ -220,3 +221,104 @@ def test_pruning_defaults_to_the_retention_setting(settings):
     _event("success", 4, now)
     call_command("purge_expired")
     assert LoginEvent.objects.count() == 1
+
+
+# --- Readable at 1280 px, and one time zone ---------------------------------------------
+
+CHROME_ON_WINDOWS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Safari/537.36"
+)
+
+
+def test_a_login_event_reads_the_same_time_in_the_list_and_on_its_page(admin_client):
+    event = LoginEvent.objects.create(outcome="cancelled", request_id="req-tz-000001")
+    # 23:30 UTC is 07:30 the next day in Singapore.
+    LoginEvent.objects.filter(pk=event.pk).update(
+        created_at=datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    )
+    event.refresh_from_db()
+    assert str(event) == "2026-03-02 07:30 Cancelled at sgID"
+    listing = admin_client.get("/admin/accounts/loginevent/").content.decode()
+    assert "2026-03-02 07:30" in listing
+    detail = admin_client.get(f"/admin/accounts/loginevent/{event.pk}/change/").content.decode()
+    assert "<title>2026-03-02 07:30 Cancelled at sgID" in detail
+
+
+def test_the_login_event_list_shows_the_reference_and_a_short_browser(admin_client):
+    LoginEvent.objects.create(
+        outcome="untrusted", request_id="0123456789abcdef", user_agent=CHROME_ON_WINDOWS
+    )
+    page = admin_client.get("/admin/accounts/loginevent/").content.decode()
+    headings = re.findall(r'<th scope="col"\s+class="[^"]*column-(\w+)', page)
+    assert headings == ["when", "outcome", "user", "request_id", "client_ip", "browser"]
+    assert '<td class="field-request_id">0123456789abcdef</td>' in page
+    assert f'<span title="{CHROME_ON_WINDOWS}">Chrome 126 on Windows</span>' in page
+    assert "/static/css/admin.css" in page
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "summary"),
+    [
+        (CHROME_ON_WINDOWS, "Chrome 126 on Windows"),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+            "Safari 17 on iOS",
+        ),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/126.0.0.0 Safari/537.36 Edg/126.0.2592.68",
+            "Edge 126 on Windows",
+        ),
+        (
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:127.0) Gecko/20100101 Firefox/127.0",
+            "Firefox 127 on macOS",
+        ),
+        ("curl/8.5.0", "curl/8.5.0"),
+        ("x" * 120, "x" * 23 + "…"),
+    ],
+    ids=["chrome", "safari-ios", "edge", "firefox-mac", "curl", "long-unknown"],
+)
+def test_a_user_agent_is_summarised_in_a_few_words(user_agent, summary):
+    from accounts.admin import browser_summary
+
+    assert browser_summary(user_agent) == summary
+
+
+def test_the_user_list_has_short_dates_and_every_heading(admin_client):
+    User.objects.create(sub="sub-aaaaaaaaaaaaaaaaaaaa", username="a", name="LIM AH SENG")
+    page = admin_client.get("/admin/accounts/user/").content.decode()
+    headings = re.findall(r'<th scope="col"\s+class="[^"]*column-(\w+)', page)
+    assert headings == ["__str__", "short_sub", "joined", "last_seen", "is_active", "is_staff"]
+    assert timezone.localdate().isoformat() in page
+    assert "Subject (sgID)" in page
+    assert "SgID" not in page
+    # The admin's side panel (its models, listed again) is off: the lists get the width.
+    assert 'id="nav-sidebar"' not in page
+
+
+def test_the_subject_field_label_capitalises_well(admin_client):
+    user = User.objects.create(sub="sub-aaaaaaaaaaaaaaaaaaaa", username="a", name="LIM AH SENG")
+    page = admin_client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
+    assert "Subject (sgID)" in page
+    assert "SgID" not in page
+
+
+def test_the_admin_login_offers_the_sgid_button(client):
+    page = client.get("/admin/login/").content.decode()
+    assert '<button type="submit" class="button-sgid">Log in with sgID</button>' in page
+    assert "css/admin.css" in page
+
+
+def test_the_summary_scrolls_its_chart_and_table_on_a_phone(admin_client):
+    page = admin_client.get("/admin/accounts/loginevent/summary/").content.decode()
+    regions = re.findall(r'<div class="summary-scroll[^"]*" tabindex="0" role="region"', page)
+    assert len(regions) == 2
+
+
+def test_favicon_ico_leads_to_the_site_icon(client):
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 302
+    assert answer["Location"] == "/static/favicon.svg"
+    assert client.get(answer["Location"]).status_code == 200

@@ -15,7 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def callback(client, raw_query: str):
-    return client.generic("GET", "/auth/callback", QUERY_STRING=raw_query)
+    """The page the browser ends on: a failed callback redirects to /auth/failed."""
+    response = client.generic("GET", "/auth/callback", QUERY_STRING=raw_query)
+    if response.status_code == 302 and response["Location"] == "/auth/failed":
+        return client.get("/auth/failed")
+    return response
 
 
 @pytest.mark.parametrize(

@@ -20,9 +20,15 @@ from tests.conftest import start_login, state_of
 pytestmark = pytest.mark.django_db
 
 
-def finish(client, fake_sgid, authorize_url, **answer):
+def finish(client, fake_sgid, authorize_url, *, follow=False, **answer):
     fake_sgid.answer(fake_sgid.nonce_of(authorize_url), **answer)
-    return client.get("/auth/callback", {"code": "code-1", "state": state_of(authorize_url)})
+    query = {"code": "code-1", "state": state_of(authorize_url)}
+    return client.get("/auth/callback", query, follow=follow)
+
+
+def callback(client, query):
+    """The page a browser ends on after the callback: a failure redirects to /auth/failed."""
+    return client.get("/auth/callback", query, follow=True)
 
 
 def test_login_starts_with_a_post_and_redirects_to_sgid(client, fake_sgid):
@@ -74,7 +80,7 @@ def test_name_is_refreshed_at_each_login(client, fake_sgid):
 
 def test_a_deactivated_user_cannot_log_in(client, fake_sgid):
     User.objects.create(sub=m.SUB, username="u", is_active=False)
-    response = finish(client, fake_sgid, start_login(client))
+    response = finish(client, fake_sgid, start_login(client), follow=True)
     assert response.status_code == 403
     assert b"deactivated" in response.content
     assert client.get("/api/me").status_code == 401
@@ -82,8 +88,8 @@ def test_a_deactivated_user_cannot_log_in(client, fake_sgid):
 
 def test_cancel_at_sgid_shows_the_cancelled_page(client, fake_sgid):
     url = start_login(client)
-    response = client.get(
-        "/auth/callback",
+    response = callback(
+        client,
         {"error": "access_denied", "error_description": "User cancelled", "state": state_of(url)},
     )
     assert response.status_code == 400
@@ -95,7 +101,7 @@ def test_cancel_at_sgid_shows_the_cancelled_page(client, fake_sgid):
 @pytest.mark.parametrize("query", [{}, {"code": "c"}, {"code": "c", "state": "never-issued"}])
 def test_an_unknown_state_shows_the_expired_page(client, fake_sgid, query):
     start_login(client)
-    response = client.get("/auth/callback", query)
+    response = callback(client, query)
     assert response.status_code == 400
     assert b"expired or was already used" in response.content
     assert b"Try again" in response.content
@@ -105,7 +111,7 @@ def test_a_replayed_state_is_refused_for_another_browser(client, fake_sgid):
     url = start_login(client)
     assert finish(client, fake_sgid, url).status_code == 302
     attacker = Client()
-    replay = attacker.get("/auth/callback", {"code": "code-1", "state": state_of(url)})
+    replay = callback(attacker, {"code": "code-1", "state": state_of(url)})
     assert replay.status_code == 400
     assert attacker.get("/api/me").status_code == 401
 
@@ -121,9 +127,9 @@ def test_a_reloaded_callback_goes_on_to_next_when_logged_in(client, fake_sgid):
 
 def test_the_attempt_is_used_once_even_if_the_token_call_fails(client, fake_sgid):
     url = start_login(client)
-    first = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    first = callback(client, {"code": "c", "state": state_of(url)})
     assert first.status_code == 502
-    again = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    again = callback(client, {"code": "c", "state": state_of(url)})
     assert again.status_code == 400
 
 
@@ -133,10 +139,10 @@ def test_a_replay_after_the_cache_lost_its_keys_never_reaches_sgid_again(client,
     url = start_login(client)
     fake_sgid.answer(fake_sgid.nonce_of(url))
     fake_sgid.mock.replace(responses_lib.GET, fake_sgid.userinfo_url, status=500)
-    first = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    first = callback(client, {"code": "c", "state": state_of(url)})
     assert first.status_code == 502  # failed after the token call
     cache.clear()  # Redis restarted empty
-    again = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    again = callback(client, {"code": "c", "state": state_of(url)})
     assert again.status_code == 400
     assert b"expired or was already used" in again.content
     token_calls = [c for c in fake_sgid.mock.calls if c.request.url == fake_sgid.token_url]
@@ -177,7 +183,7 @@ def test_an_attempt_older_than_its_lifetime_has_expired(client, fake_sgid):
     stored[state_of(url)]["created_at"] -= ATTEMPT_LIFETIME + 1
     session[SESSION_KEY] = stored
     session.save()
-    response = finish(client, fake_sgid, url)
+    response = finish(client, fake_sgid, url, follow=True)
     assert response.status_code == 400
     assert not User.objects.exists()
 
@@ -199,7 +205,7 @@ def test_more_than_the_cap_of_pending_attempts_drops_the_oldest(client, fake_sgi
     assert len(pending) == MAX_PENDING
     assert state_of(urls[0]) not in pending
     assert state_of(urls[-1]) in pending
-    assert finish(client, fake_sgid, urls[0]).status_code == 400
+    assert finish(client, fake_sgid, urls[0], follow=True).status_code == 400
     assert finish(client, fake_sgid, urls[-1]).status_code == 302
 
 
@@ -232,7 +238,7 @@ def test_next_never_leaves_the_site(client, fake_sgid, next_value):
 def test_provider_unreachable_shows_the_unavailable_page(client, fake_sgid):
     url = start_login(client)
     fake_sgid.mock.replace(responses_lib.POST, fake_sgid.token_url, body=requests.ConnectTimeout())
-    response = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    response = callback(client, {"code": "c", "state": state_of(url)})
     assert response.status_code == 502
     assert b"sgID is not available right now" in response.content
 
@@ -242,7 +248,7 @@ def test_invalid_grant_shows_the_expired_page(client, fake_sgid):
     fake_sgid.mock.replace(
         responses_lib.POST, fake_sgid.token_url, status=400, json={"error": "invalid_grant"}
     )
-    response = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    response = callback(client, {"code": "c", "state": state_of(url)})
     assert response.status_code == 400
 
 
@@ -261,7 +267,7 @@ def test_an_untrusted_answer_logs_no_one_in(client, fake_sgid, answer, caplog):
     url = start_login(client)
     fake_sgid.answer(fake_sgid.nonce_of(url), **answer)
     with caplog.at_level(logging.INFO):
-        response = client.get("/auth/callback", {"code": "code-1", "state": state_of(url)})
+        response = callback(client, {"code": "code-1", "state": state_of(url)})
     assert response.status_code == 502
     assert b"We could not verify your sign-in" in response.content
     assert not User.objects.exists()
@@ -281,7 +287,7 @@ def test_logs_hold_no_code_token_or_personal_data(client, fake_sgid, caplog):
 
 
 def test_an_error_without_a_live_attempt_is_not_taken_as_sgids_word(client, fake_sgid):
-    response = client.get("/auth/callback", {"error": "access_denied"})
+    response = callback(client, {"error": "access_denied"})
     assert response.status_code == 400
     assert b"expired or was already used" in response.content
 
@@ -311,7 +317,7 @@ def test_a_hostile_answer_is_a_502_page_not_a_crash(client, fake_sgid, endpoint,
         "token": (responses_lib.POST, fake_sgid.token_url),
     }[endpoint]
     fake_sgid.mock.replace(method, target, body=body() if callable(body) else body)
-    response = client.get("/auth/callback", {"code": "code-1", "state": state_of(url)})
+    response = callback(client, {"code": "code-1", "state": state_of(url)})
     assert response.status_code == 502
     assert client.get("/api/me").status_code == 401
 

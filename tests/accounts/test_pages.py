@@ -76,8 +76,8 @@ def test_profile_shows_the_consented_data_readably(signed_in):
     assert "July 2031" in page
     assert "2030" in page
     assert "BLK 123 ANG MO KIO AVE 3<br>#05-67<br>SINGAPORE 560123" in page
-    assert '<th scope="col">Employment title</th>' in page
-    assert '<td data-label="Agency name">Ministry of Examples</td>' in page
+    assert "<dt>Employment title</dt>" in page
+    assert "<dt>Agency</dt><dd>Ministry of Examples</dd>" in page
     assert '<span class="not-available">Not available</span>' in page
     assert "myinfo.some_new_scope" in page
     assert "NEW VALUE" in page
@@ -158,7 +158,13 @@ def test_profile_of_an_openid_only_login_says_nothing_was_shared(client, fake_sg
     client.get("/auth/callback", {"code": "c", "state": state_of(url)})
     page = client.get("/profile").content.decode()
     assert "without sharing any details" in page
-    assert client.get("/api/me").json() == {"sub": m.SUB, "name": None, "data": {}, "fields": []}
+    assert client.get("/api/me").json() == {
+        "sub": m.SUB,
+        "name": None,
+        "data": {},
+        "fields": [],
+        "employment": {"current": None, "choices": []},
+    }
 
 
 def test_the_session_cookie_is_httponly_lax_and_secure(client, fake_sgid):

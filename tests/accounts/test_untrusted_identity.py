@@ -31,7 +31,9 @@ def test_the_callback_answers_502_and_stores_no_one(fake_sgid, sub, name):
     url = start_login(browser)
     fake_sgid.answer(fake_sgid.nonce_of(url), sub=sub)
 
-    response = browser.get("/auth/callback", {"code": "code-1", "state": state_of(url)})
+    response = browser.get(
+        "/auth/callback", {"code": "code-1", "state": state_of(url)}, follow=True
+    )
 
     assert response.status_code == 502
     assert b"We could not verify your sign-in" in response.content

@@ -15,9 +15,9 @@ import pytest
 from django.template.loader import render_to_string
 from playwright.sync_api import expect
 
-from accounts.models import User
+from accounts.models import LoginEvent, User
 from tests.browser.axe import AXE, violations
-from tests.browser.journeys import decide_at_dev_sgid, sign_in
+from tests.browser.journeys import decide_at_dev_sgid, persona_with_employments, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,6 +30,9 @@ README_PAGES = {
     "profile-records",
     "error-cancelled",
     "spa-profile",
+    "employment-choice",
+    "admin-users",
+    "admin-loginevents",
 }
 
 
@@ -112,6 +115,7 @@ def test_every_page_passes_axe(axe_page, site, settings, width):
     page.goto(site + "/auth/login")
     page.get_by_role("button", name="Log in with sgID").click()
     page.get_by_role("button", name="Cancel and return to the service").click()
+    expect(page).to_have_url(site + "/auth/failed")
     audit.check("error-cancelled", "You cancelled signing in")
     page.goto(site + "/auth/callback?state=stale&code=x")
     audit.check("error-expired", "This sign-in link has expired or was already used")
@@ -159,6 +163,13 @@ def test_every_page_passes_axe(axe_page, site, settings, width):
     page.goto(site + "/boom")
     audit.check("500", "Something went wrong on our side")
 
+    # A public officer with two employments chooses one.
+    if officer := persona_with_employments():
+        sign_in(page, site, officer, start="/auth/login?next=/profile")
+        audit.check("employment-choice", "Which employment are you acting in?")
+        page.goto(site + "/")
+        page.get_by_role("button", name="Log out").first.click()
+
     # The single-page app demo.
     page.goto(site + "/app/")
     expect(page.get_by_role("heading", name="Sign in with your Singpass app")).to_be_visible()
@@ -170,6 +181,36 @@ def test_every_page_passes_axe(axe_page, site, settings, width):
     page.goto(site + "/app/#/error?code=expired")
     expect(page.get_by_role("heading", name=re.compile("expired"))).to_be_visible()
     audit.check("spa-error")
+
+    assert audit.found == {}, "\n".join(
+        f"{where}:\n  " + "\n  ".join(problems) for where, problems in audit.found.items()
+    )
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_admin_pages_pass_axe(axe_page, site, django_user_model, width):
+    page = axe_page(width)
+    audit = Audit(page, width)
+    django_user_model.objects.create_superuser("root-admin", "a@example.gov.sg", "a-passphrase")
+    citizen = django_user_model.objects.create(sub="sub-of-lim", username="lim", name="LIM AH SENG")
+    event = LoginEvent.objects.create(outcome="success", user=citizen, request_id="req-0123456789")
+    LoginEvent.objects.create(outcome="cancelled", request_id="req-9876543210")
+
+    page.goto(site + "/admin/login/")
+    audit.check("admin-login")
+    page.get_by_label("Username").fill("root-admin")
+    page.get_by_label("Password").fill("a-passphrase")
+    page.get_by_role("button", name="Log in", exact=True).click()
+    audit.check("admin-index", "Site administration")
+    for name, path in [
+        ("admin-users", "/admin/accounts/user/"),
+        ("admin-user", f"/admin/accounts/user/{citizen.pk}/change/"),
+        ("admin-loginevents", "/admin/accounts/loginevent/"),
+        ("admin-loginevent", f"/admin/accounts/loginevent/{event.pk}/change/"),
+        ("admin-summary", "/admin/accounts/loginevent/summary/"),
+    ]:
+        page.goto(site + path)
+        audit.check(name)
 
     assert audit.found == {}, "\n".join(
         f"{where}:\n  " + "\n  ".join(problems) for where, problems in audit.found.items()

@@ -74,7 +74,7 @@ def test_spa_cancel_lands_on_its_error_route(page, site):
     page.goto(site + "/app/")
     page.get_by_role("button", name="Log in with sgID").click()
     through_dev_sgid(page, "Cancel")
-    expect(page).to_have_url(re.compile(r"/app/#/error\?code=cancelled$"))
+    expect(page).to_have_url(re.compile(r"/app/#/error\?code=cancelled(&reference=[0-9a-f]+)?$"))
     expect(page.get_by_role("heading", name="You cancelled signing in")).to_be_visible()
     expect(page.get_by_role("button", name="Try again")).to_be_visible()
     page.screens.shot("spa-cancelled")

@@ -27,11 +27,21 @@ LOGGERS = {
 }
 
 
+FAILURE_PAGE = "/auth/failed"
+
+
 def login(client: Client, hostile: HostileSgid, *, code: str | None = None) -> Any:
-    """Log in, approve at the hostile sgID, and return the callback's response."""
+    """Log in, approve at the hostile sgID, and return the page the browser ends on.
+
+    A success is the callback's redirect to `next`; a failure is the failure page the callback
+    redirects to, which answers with the failure's status.
+    """
     url = start_login(client)
     issued = hostile.authorize(url)
-    return client.get("/auth/callback", {"code": code or issued, "state": state_of(url)})
+    answer = client.get("/auth/callback", {"code": code or issued, "state": state_of(url)})
+    if answer.status_code == 302 and answer["Location"] == FAILURE_PAGE:
+        return client.get(FAILURE_PAGE)
+    return answer
 
 
 def assert_rejected(

@@ -367,9 +367,11 @@ def test_a_replayed_callback_is_refused_after_redis_loses_its_keys(
     tokens_before = provider.count("token")
     provider.faults["userinfo"] = Fault(status=500)
     try:
-        failed = browser.callback(site.b, url, code)
+        answer = browser.callback(site.b, url, code)
     finally:
         del provider.faults["userinfo"]
+    assert answer.status_code == 302, (answer.status_code, answer.text[:300])
+    failed = browser.get(site.b, answer.headers["Location"])  # the failure page keeps the status
     assert failed.status_code == 502, (failed.status_code, failed.text[:300])
     assert provider.count("token") == tokens_before + 1
     assert_no_traceback(site, marks)
@@ -378,8 +380,10 @@ def test_a_replayed_callback_is_refused_after_redis_loses_its_keys(
     redis_up.stop()
     redis_up.start()  # empty: whatever the cache held about this login is gone
 
-    replayed = browser.callback(site.a, url, code)
+    answer = browser.callback(site.a, url, code)
     assert provider.count("token") == tokens_before + 1, "the code was redeemed a second time"
+    assert answer.status_code == 302, (answer.status_code, answer.text[:500])
+    replayed = browser.get(site.a, answer.headers["Location"])
     assert replayed.status_code == 400, (replayed.status_code, replayed.text[:500])
     assert EXPIRED_TITLE in replayed.text, replayed.text[:500]
     assert browser.me(site.a).status_code == 401

@@ -78,8 +78,8 @@ def test_one_line_per_request_with_status_duration_and_no_query_string(client, c
     with caplog.at_level(logging.INFO, logger="sgid_rp.request"):
         response = client.get("/auth/callback", {"code": "secret-code", "state": "s"})
     (line,) = request_lines(caplog)
-    assert line.getMessage().startswith("GET /auth/callback 400 ")
-    assert (line.method, line.path, line.status) == ("GET", "/auth/callback", 400)
+    assert line.getMessage().startswith("GET /auth/callback 302 ")
+    assert (line.method, line.path, line.status) == ("GET", "/auth/callback", 302)
     assert line.duration_ms >= 0
     assert line.request_id == response["X-Request-ID"]
     assert "secret-code" not in caplog.text
@@ -104,9 +104,10 @@ def test_every_log_record_of_a_request_carries_its_id(client, caplog):
     assert ids == {response["X-Request-ID"]}
 
 
-def test_the_failure_page_shows_the_reference_to_quote(client):
+def test_the_failure_page_shows_the_callback_s_reference_to_quote(client):
     response = client.get("/auth/callback", {"state": "never-issued"})
-    assert f"<code>{response['X-Request-ID']}</code>".encode() in response.content
+    page = client.get(response["Location"])
+    assert f"<code>{response['X-Request-ID']}</code>".encode() in page.content
 
 
 def test_the_500_page_shows_the_reference_to_quote(rf):
@@ -123,6 +124,7 @@ def test_json_log_lines_when_asked(tmp_path):
         "json",
         "/healthz?token=hidden",
         "/auth/callback?code=the-secret-code&state=unknown",
+        "/no-such-page?code=the-secret-code",
     )
     lines = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
     request = next(line for line in lines if line["logger"] == "sgid_rp.request")
@@ -130,9 +132,9 @@ def test_json_log_lines_when_asked(tmp_path):
     assert request["path"] == "/healthz"
     assert re.fullmatch(r"[0-9a-f]{32}", request["request_id"])
     assert {"time", "level", "message", "duration_ms"} <= set(request)
-    # Django's own record of the 400 carries the request; only its method and path are written.
+    # Django's own record of a 4xx carries the request; only its method and path are written.
     bad_request = next(line for line in lines if line["logger"] == "django.request")
-    assert bad_request["request"] == "GET /auth/callback"
+    assert bad_request["request"] == "GET /no-such-page"
     assert re.fullmatch(r"[0-9a-f]{32}", bad_request["request_id"])
     assert "hidden" not in stderr
     assert "the-secret-code" not in stderr

@@ -26,6 +26,7 @@ FULL_SCOPE = (
     "myinfo.children_birth_records pocdex.public_officer_details myinfo.vehicles"
 )
 _REQUEST_ID = re.compile(rf'action="{MOUNT}/oauth/authorize/([^/"]+)/personas"')
+_HIDDEN_FIELD = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 
 
 def challenge_for(verifier: str) -> str:
@@ -45,12 +46,22 @@ def location_base(response: Response) -> str:
     return f"{url.scheme}://{url.netloc}{url.path}"
 
 
+def hidden_fields(response: Response) -> dict[str, str]:
+    """What a page's forms send besides the button pressed: whatever proof the page holds
+    (the persona, different per form, is the caller's to choose)."""
+    fields = dict(_HIDDEN_FIELD.findall(response.content.decode()))
+    fields.pop("persona", None)
+    return fields
+
+
 @dataclass
 class Flow:
     client: Client
     verifier: str = field(default_factory=lambda: secrets.token_urlsafe(48))
     state: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     nonce: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    # Per request id, the hidden fields of the last page seen for it: what a tab holds.
+    pages: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def authorize(self, **overrides: str | None) -> Response:
         """GET the authorize endpoint; an override of None leaves the parameter out."""
@@ -74,15 +85,23 @@ class Flow:
         assert response.status_code == 200, response
         match = _REQUEST_ID.search(response.content.decode())
         assert match is not None
+        self.pages[match.group(1)] = hidden_fields(response)
         return match.group(1)
+
+    def consent_page(self, request_id: str) -> Response:
+        """GET the consent page, as the redirect after choosing a persona does."""
+        response = self.client.get(f"{MOUNT}/oauth/authorize/{request_id}/consent")
+        if response.status_code == 200:
+            self.pages[request_id] = hidden_fields(response)
+        return response
 
     def choose(self, request_id: str, persona_id: str) -> Response:
         url = f"{MOUNT}/oauth/authorize/{request_id}/personas"
-        return self.client.post(url, {"persona": persona_id})
+        return self.client.post(url, {**self.pages.get(request_id, {}), "persona": persona_id})
 
     def decide(self, request_id: str, decision: str) -> Response:
         url = f"{MOUNT}/oauth/authorize/{request_id}/consent"
-        return self.client.post(url, {"decision": decision})
+        return self.client.post(url, {**self.pages.get(request_id, {}), "decision": decision})
 
     def code(self, persona_id: str = "lim-wei-ming", **overrides: str | None) -> str:
         """Sign in as a persona and approve; returns the authorization code."""

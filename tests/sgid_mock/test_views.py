@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from django.test import Client
 from pytest_django import Settings
 
+from sgid_mock import scopes
+from sgid_mock.personas import PERSONAS, Persona
 from tests.sgid_mock.flow import (
     CLIENT_ID,
     MOUNT,
@@ -106,8 +109,19 @@ def test_sign_in_page_offers_a_qr_code_and_personas(flow: Flow) -> None:
     assert re.search(r"<svg[^>]*role=\"img\"", html)
     assert "LIM WEI MING" in html
     assert "NGUYỄN THỊ MAI" in html
-    assert html.count('name="csrfmiddlewaretoken"') >= 5
+    assert html.count('name="form_token"') == len(PERSONAS) + 1  # each persona, and Cancel
     assert "no-store" in response["Cache-Control"]
+    assert "sgID demo service" in html
+    assert CLIENT_ID not in html
+
+
+def test_sign_in_page_puts_the_personas_before_the_qr_code(flow: Flow) -> None:
+    """A phone cannot scan its own screen: on one column, personas come first (markup order);
+    the stylesheet puts the QR code first only where two columns fit."""
+    html = flow.authorize().content.decode()
+
+    assert html.index("Continue as LIM WEI MING") < html.index("<svg")
+    assert "/static/css/sgid-mock.css" in html
 
 
 @pytest.mark.parametrize("page", ["sign-in", "personas", "consent", "error"])
@@ -153,15 +167,63 @@ def test_unknown_persona_is_refused(flow: Flow) -> None:
     assert response.status_code == 400
 
 
-def test_choosing_a_persona_needs_a_csrf_token(flow: Flow) -> None:
+# --- a way back from every page -------------------------------------------------------------
+
+
+def _links(html: str) -> list[str]:
+    return [unescape(href) for href in re.findall(r'<a [^>]*href="([^"]*)"', html)]
+
+
+def test_error_page_links_back_to_the_registered_service(flow: Flow) -> None:
+    response = flow.authorize(client_id="someone-else")
+    html = response.content.decode()
+
+    assert "Go back to the service" in html
+    assert "http://rp.example/" in _links(html)
+
+
+def test_error_page_never_links_to_an_unregistered_redirect_uri(flow: Flow) -> None:
+    html = flow.authorize(redirect_uri="http://evil.example/auth/callback").content.decode()
+
+    assert not any("evil.example" in link for link in _links(html))
+    assert "http://rp.example/" in _links(html)
+
+
+def test_error_page_links_to_the_site_root_when_the_service_is_not_known(
+    flow: Flow, settings: Settings
+) -> None:
+    settings.SGID_MOCK_REDIRECT_URIS = [REDIRECT_URI, "http://other.example/cb"]
+
+    html = flow.authorize(client_id="someone-else").content.decode()
+
+    assert '<a class="button button-primary" href="/">Go back to the service</a>' in html
+
+
+def test_back_after_signing_in_says_it_is_finished_and_links_to_the_service(
+    flow: Flow, client: Client, settings: Settings
+) -> None:
+    settings.SGID_MOCK_REDIRECT_URIS = [REDIRECT_URI, "http://other.example/cb"]
     request_id = flow.start()
-    browser = Client(enforce_csrf_checks=True)
+    flow.choose(request_id, "lim-wei-ming")
+    flow.decide(request_id, "approve")
 
-    response = browser.post(
-        f"{MOUNT}/oauth/authorize/{request_id}/personas", {"persona": "lim-wei-ming"}
-    )
+    back = client.get(f"{MOUNT}/oauth/authorize/{request_id}/consent")
+    html = back.content.decode()
 
-    assert response.status_code == 403
+    assert "This sign-in is finished" in html
+    assert "http://rp.example/" in _links(html)  # from this request's redirect URI
+
+
+@pytest.mark.parametrize("page", ["sign-in", "personas", "consent"])
+def test_every_page_of_a_sign_in_offers_a_way_back(flow: Flow, client: Client, page: str) -> None:
+    request_id = flow.start()
+    flow.choose(request_id, "lim-wei-ming")
+    if page == "sign-in":
+        response = flow.authorize()
+    else:
+        response = client.get(f"{MOUNT}/oauth/authorize/{request_id}/{page}")
+
+    assert 'name="decision" value="cancel"' in response.content.decode()
 
 
 # --- consent -----------------------------------------------------------------------------
@@ -177,11 +239,73 @@ def test_consent_page_lists_scopes_and_client(flow: Flow, client: Client) -> Non
     assert response.status_code == 200
     assert "Full name" in html
     assert "myinfo.unheard_of" in html
-    assert CLIENT_ID in html
+    assert "sgID demo service" in html
+    assert CLIENT_ID not in html
     assert 'value="approve"' in html
     assert 'value="cancel"' in html
     assert ">Approve<" in html
     assert ">Cancel<" in html
+
+
+def test_consent_page_names_the_service_by_its_display_name(
+    flow: Flow, client: Client, settings: Settings
+) -> None:
+    settings.SGID_MOCK_CLIENT_NAME = "Example Town Council"
+    request_id = flow.start()
+    flow.choose(request_id, "lim-wei-ming")
+
+    html = client.get(f"{MOUNT}/oauth/authorize/{request_id}/consent").content.decode()
+
+    assert "Example Town Council" in html
+    assert CLIENT_ID not in html
+
+
+@pytest.mark.parametrize("persona", PERSONAS, ids=lambda p: p.id)
+def test_consent_page_shows_readable_values_not_json_or_na(
+    flow: Flow, client: Client, persona: Persona
+) -> None:
+    request_id = flow.start(scope=" ".join(scopes.SUPPORTED))
+    flow.choose(request_id, persona.id)
+
+    html = client.get(f"{MOUNT}/oauth/authorize/{request_id}/consent").content.decode()
+    listed = re.search(r'<dl class="mock-scopes">(.*?)</dl>', html, re.S)
+    assert listed is not None
+    shown = unescape(listed.group(1))
+
+    assert not re.search(r"[\[\]{}]|\bNA\b", shown)
+    assert "_" not in re.sub(r"\S+@\S+", "", shown)  # no JSON keys such as birth_cert_no
+
+
+def test_consent_page_shows_children_one_line_each_with_dates_in_words(
+    flow: Flow, client: Client
+) -> None:
+    request_id = flow.start(scope="openid myinfo.children_birth_records myinfo.email")
+    flow.choose(request_id, "lim-wei-ming")
+
+    html = client.get(f"{MOUNT}/oauth/authorize/{request_id}/consent").content.decode()
+
+    assert "<li>LIM JIA HUI, born 2 June 2015</li>" in html
+    assert "<li>LIM JUN JIE, born 20 November 2018</li>" in html
+
+
+def test_consent_page_says_not_available_for_na(flow: Flow, client: Client) -> None:
+    request_id = flow.start(scope="openid myinfo.email myinfo.vehicles")
+    flow.choose(request_id, "koh-ah-beng")
+
+    html = client.get(f"{MOUNT}/oauth/authorize/{request_id}/consent").content.decode()
+
+    assert html.count("Not available") == 2
+
+
+def test_consent_page_says_sharing_is_all_or_nothing(flow: Flow, client: Client) -> None:
+    request_id = flow.start()
+    flow.choose(request_id, "lim-wei-ming")
+
+    html = client.get(f"{MOUNT}/oauth/authorize/{request_id}/consent").content.decode()
+
+    assert "all of this or none of it" in html
+    assert "You cannot choose single items" in html
+    assert 'type="checkbox"' not in html
 
 
 def test_consent_before_choosing_a_persona_goes_to_the_persona_page(
