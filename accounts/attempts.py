@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 
 from django.contrib.sessions.backends.base import SessionBase
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
+from .activity import one_statement
 from .models import UsedState
 from .sgid.authorize import LoginAttempt
 
@@ -72,9 +73,7 @@ def take(session: SessionBase, state: str, now: float) -> LoginAttempt | None:
         return None
     state_hash = hashlib.sha256(state.encode()).hexdigest()
     try:
-        # A savepoint inside a transaction, one INSERT outside one: either way a refused
-        # INSERT leaves the connection usable.
-        with transaction.atomic():
+        with one_statement():
             UsedState.objects.create(state_hash=state_hash)
     except IntegrityError:
         return None

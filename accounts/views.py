@@ -176,9 +176,10 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
-    response = HttpResponse(status=204) if wants_json(request) else redirect("home")
+    as_json = wants_json(request)
+    response = HttpResponse(status=204) if as_json else redirect("home")
     deactivation.forget(response)  # signed out by choice: nothing to explain next time
-    if wants_json(request):
+    if as_json:
         return response
     messages.success(
         request,
