@@ -28,7 +28,6 @@ SHORT_TIME = "%Y-%m-%d %H:%M"
 # The admin's models fit in its header's breadcrumbs; the side panel listing them again would
 # take a quarter of a 1280 px screen from the lists.
 admin.site.enable_nav_sidebar = False
-LIST_CSS = {"all": ("css/admin.css",)}
 
 
 def short_time(value: datetime | None) -> str:
@@ -93,9 +92,6 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
 
-    class Media:
-        css = LIST_CSS
-
     @admin.display(description=_("subject (sgID)"), ordering="sub")
     def short_sub(self, user: User) -> str:
         if not user.sub:
@@ -147,9 +143,6 @@ class LoginEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ("request_id",)
     list_select_related = ("user",)
     change_list_template = "admin/accounts/loginevent/change_list.html"
-
-    class Media:
-        css = LIST_CSS
 
     @admin.display(description=_("time"), ordering="created_at")
     def when(self, event: LoginEvent) -> str:

@@ -155,8 +155,13 @@ def callback(request: HttpRequest) -> HttpResponse:
     # After the commit: the event is a record of the login, not a part of it.
     record_login(request, "success", user)
     logger.info("login succeeded: category=success")
-    # A public officer with several employments chooses one first (accounts/employment.py).
-    response = redirect(employment.after_login(request, attempt.next_path))
+    # A public officer with several employments chooses one first (accounts/employment.py): on
+    # the choice page, or in the SPA (through /api/me and /api/employment) for a login it began.
+    response = redirect(
+        attempt.next_path
+        if attempt.mode == "json"
+        else employment.after_login(request, attempt.next_path)
+    )
     deactivation.remember(response, user)
     if settings.SGID_SERVER_TIMING:
         user_ms = round((time.perf_counter() - started) * 1000, 2)

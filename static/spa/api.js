@@ -45,3 +45,8 @@ export async function logout() {
   await call("POST", "/auth/logout");
   csrfToken = null; // Django rotates the token with the session
 }
+
+/** Act in employment `index` for this session; answers as `employment` in /api/me. */
+export async function chooseEmployment(index) {
+  return call("POST", "/api/employment", { index });
+}

@@ -1,11 +1,13 @@
-// The SPA demo: hash routes #/ (home), #/profile, #/error?code=…&reference=… — the pattern an SPA
-// team copies. The page's header (who is signed in, Log out, "Your data") follows the session.
-import { getMe, logout, startLogin } from "./api.js";
+// The SPA demo: hash routes #/ (home), #/profile, #/employment, #/error?code=…&reference=… — the
+// pattern an SPA team copies. The page's header (who is signed in, the employment acted in, Log
+// out, "Your data") follows the session.
+import { chooseEmployment, getMe, logout, startLogin } from "./api.js";
 import * as views from "./views.js";
 
 const app = document.getElementById("app");
 const failures = JSON.parse(document.getElementById("sgid-failures").textContent);
 let notice = null;
+let me = null; // who /api/me said is signed in, at the last render
 
 const actions = {
   login: () => startLogin("/app/#/profile").catch(showError),
@@ -19,6 +21,22 @@ const actions = {
     } catch (e) {
       showError(e);
     }
+  },
+  // A public officer with several employments picks one (the server's /account/employment).
+  chooseEmployment: async (index) => {
+    if (index === null) {
+      show(views.chooseEmployment(me.employment, actions, true));
+      return;
+    }
+    try {
+      me.employment = await chooseEmployment(index);
+    } catch (e) {
+      if (e.code === "no_such_employment") show(views.chooseEmployment(me.employment, actions, true));
+      else showError(e);
+      return;
+    }
+    followSession(me);
+    if (location.hash === "#/profile") render(); else location.hash = "#/profile";
   },
 };
 
@@ -37,11 +55,22 @@ function followSession(me) {
   const signedIn = document.querySelectorAll(".site-header [data-signed-in]");
   if (!me) {
     signedIn.forEach((element) => element.remove());
-  } else if (!signedIn.length) {
+    return;
+  }
+  if (!signedIn.length) {
     document.querySelector(".site-header .nav")?.prepend(views.profileLink("/profile"));
     document.querySelector(".site-header .wrap").append(views.session(me, actions));
   }
+  // The employment acted in: the SPA's own "Change" goes to #/employment, not to the server page.
+  const session = document.querySelector(".site-header .session");
+  session?.querySelector(".acting-as")?.remove();
+  const acting = views.actingAs(me.employment);
+  if (session && acting) session.querySelector(".signed-in-as").after(acting);
 }
+
+// Several employments: asked when none is chosen yet, and at #/employment to change it.
+const asksEmployment = (me, path) =>
+  me.employment.choices.length > 1 && (path === "/employment" || !me.employment.current);
 
 // The header's Log out is a form that works without script; here it signs out without leaving.
 document.addEventListener("submit", (event) => {
@@ -58,7 +87,6 @@ async function render() {
     show(views.error(failures[params.get("code")] || failures.untrusted, actions, params.get("reference")));
     return;
   }
-  let me;
   try {
     me = await getMe();
   } catch (e) {
@@ -66,7 +94,8 @@ async function render() {
     return;
   }
   followSession(me);
-  if (path === "/profile" && me) show(views.profile(me, actions));
+  if (me && asksEmployment(me, path)) show(views.chooseEmployment(me.employment, actions));
+  else if (path === "/profile" && me) show(views.profile(me, actions));
   else show(views.home(me, actions, notice)); // a 401 anywhere shows the signed-out state
   notice = null;
 }

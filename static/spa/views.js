@@ -42,11 +42,12 @@ function fieldValue(field) {
     case "lines":
       return field.lines.flatMap((line, i) => (i ? [h("br"), line] : [line]));
     case "table":
-      // Focusable and named, so a keyboard can scroll a wide table on a phone.
-      return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": field.label }, h("table", {},
-        h("thead", {}, h("tr", {}, field.columns.map((c) => h("th", { scope: "col" }, c)))),
-        h("tbody", {}, field.rows.map((row) =>
-          h("tr", {}, row.map((cell, i) => h("td", { "data-label": field.columns[i] }, cell)))))));
+      // Each record a labelled card, as on the server-rendered profile: fits at any width.
+      return h("ol", { class: "records" }, field.records.map((record) =>
+        h("li", { class: "record" },
+          record.title ? h("h2", { class: "record-title" }, record.title) : null,
+          h("dl", { class: "record-items" }, record.items.map((item) =>
+            h("div", { class: "record-item" }, h("dt", {}, item.label), h("dd", {}, item.text)))))));
     default:
       return field.text;
   }
@@ -92,4 +93,58 @@ export function session(me, actions) {
 
 export function profileLink(href) {
   return h("li", { "data-signed-in": "" }, h("a", { href }, gettext("Your data")));
+}
+
+/** "Acting as …" for the header: the employment this session acts in, and a way to change it. */
+export function actingAs(employment) {
+  const chosen = employment?.current;
+  if (!chosen) return null;
+  const role = [chosen.title, chosen.agency].filter(Boolean).join(", ");
+  return h("p", { class: "acting-as" },
+    h("span", { class: "acting-as-label" }, gettext("Acting as")), " ",
+    h("span", { class: "acting-as-role" }, role),
+    employment.choices.length > 1
+      ? h("a", { href: "#/employment" }, gettext("Change"),
+        h("span", { class: "visually-hidden" }, " " + gettext("employment")))
+      : null);
+}
+
+/** The choice a public officer with several employments makes, as /account/employment asks it. */
+export function chooseEmployment(employment, actions, invalid = false) {
+  const checked = employment.current?.index;
+  const problem = invalid
+    ? h("p", { id: "employment-error", class: "employment-error", role: "alert" },
+      gettext("Choose one of your employments."))
+    : null;
+  const options = employment.choices.map((choice) => {
+    const id = `employment-${choice.index}`;
+    const details = [choice.department, choice.type].filter(Boolean);
+    const radio = h("input", {
+      type: "radio", name: "employment", id, value: String(choice.index),
+      "aria-describedby": `${id}-details`,
+    });
+    radio.checked = choice.index === checked;
+    return h("div", { class: "employment-choice" },
+      radio,
+      h("label", { for: id },
+        h("span", { class: "employment-title" }, choice.title || gettext("Employment")),
+        choice.agency ? `, ${choice.agency}` : null),
+      h("ul", { class: "employment-details", id: `${id}-details` },
+        details.map((detail) => h("li", {}, detail))));
+  });
+  const onsubmit = (event) => {
+    event.preventDefault();
+    const picked = event.target.querySelector("input[name=employment]:checked");
+    actions.chooseEmployment(picked ? Number(picked.value) : null);
+  };
+  return [
+    h("form", { class: "employment-form", onsubmit, novalidate: "" },
+      h("fieldset", { class: "employment-choices", ...(invalid ? { "aria-describedby": "employment-error" } : {}) },
+        h("legend", {}, heading(gettext("Which employment are you acting in?"))),
+        h("p", { class: "muted" }, gettext("sgID lists more than one employment for you. Choose the " +
+          "one you act in for this session; you can change it at any time from the top of the page.")),
+        problem,
+        options),
+      h("button", { type: "submit", class: "button button-primary" }, gettext("Continue"))),
+  ];
 }

@@ -34,11 +34,14 @@ FAILURE_PAGE = re.compile(r"/auth/(failed|callback)(\?|$)")
 # a 401 is its answer "nobody".
 ALWAYS_EXPECTED = re.compile(r"^401 GET .*/api/me$")
 CONTROLS = "button, input[type=submit], input[type=button], input[type=image]"
+# A control's name is its text as written: innerText would apply CSS (Django admin's header
+# shows "LOG OUT" in capitals), and the skip list could not match it.
 _CONTROLS_JS = """
 (selector) => [...document.querySelectorAll(selector)].map((e) => {
   const r = e.getBoundingClientRect(), s = getComputedStyle(e);
   return {
-    name: (e.getAttribute("aria-label") || e.innerText || e.value || e.title || "").trim(),
+    name: (e.getAttribute("aria-label") || e.textContent || e.value || e.title || "")
+      .replace(/\\s+/g, " ").trim(),
     submits: !!e.form && e.type === "submit",
     usable: !e.disabled && r.width > 0 && r.height > 0 && s.visibility !== "hidden",
   };
