@@ -2,6 +2,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The one variable for the address: `make run PORT=8001` serves there, and the dev sgID sends the
+# browser back there (SGID_DEV_ORIGIN; the real environment wins over .env).
+PORT ?= 8000
+ORIGIN := http://127.0.0.1:$(PORT)
+DEV_ENV := DEBUG=true SGID_MOCK=true SGID_DEV_ORIGIN=$(ORIGIN)
 
 .PHONY: run test lint screenshots bench
 
@@ -17,10 +22,23 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-# The site on the embedded defaults: SQLite, the dev sgID, http://127.0.0.1:8000
-run: $(VENV)/.runtime
-	DEBUG=true SGID_MOCK=true $(BIN)/python manage.py migrate --no-input
-	DEBUG=true SGID_MOCK=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+# The site on the embedded defaults: SQLite, the dev sgID, http://127.0.0.1:$(PORT)
+run: $(VENV)/.runtime .env
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	@echo "Open $(ORIGIN)/ (this address exactly: the dev sgID returns the browser to it)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# A development .env, so that `.venv/bin/python manage.py ...` works afterwards as under
+# `make run`. Written only where there is none (a file target: an existing .env is never touched),
+# and it names no port: `make run` passes SGID_DEV_ORIGIN from PORT.
+.env:
+	@printf '%s\n' \
+	  '# Development settings, written by `make run` because there was no .env (git-ignored).' \
+	  '# `make run` never overwrites this file. It names no port: `make run PORT=8001` sets the' \
+	  '# dev sgID origin itself. Every setting the site reads is in .env.example.' \
+	  'DEBUG=true' \
+	  'SGID_MOCK=true' > $@
+	@echo "Wrote .env for development (DEBUG=true, SGID_MOCK=true)"
 
 # axe-core for the accessibility tests (npm, no build step); skipped where npm is missing.
 node_modules/.installed: package.json package-lock.json

@@ -10,7 +10,11 @@ import sys
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# Threads per worker. A login spends most of its time waiting on sgID (two calls of tens to
+# hundreds of milliseconds), not on the CPU, so a worker runs many; at most
+# SGID_MAX_CONCURRENT_CALLS of them wait on sgID at once (accounts/bulkhead.py), the rest serve
+# every other page. The settings read the same variable with the same default (WEB_THREADS).
+threads = int(os.environ.get("GUNICORN_THREADS", "16"))
 # A callback makes up to three calls to sgID (token, JWKS, userinfo), each bounded by about
 # twice SGID_HTTP_TIMEOUT: the worker timeout must be longer than all of them together.
 timeout = int(6 * float(os.environ.get("SGID_HTTP_TIMEOUT", "5")) + 10)

@@ -19,8 +19,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .activity import end_sessions
 from .models import LoginEvent, User
+from .session_index import end_sessions
 
 SUMMARY_DAYS = 14
 # Lists are read on a laptop: a short time, in the site's zone, that does not wrap.

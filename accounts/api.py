@@ -15,7 +15,7 @@ from operations.responses import json_error
 from . import employment
 from .jsonbody import json_body
 from .profile import api_data, api_fields
-from .session import PROFILE_SESSION_KEY
+from .session_keys import PROFILE
 
 
 @require_GET
@@ -23,7 +23,7 @@ from .session import PROFILE_SESSION_KEY
 def me(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
         return json_error("not_authenticated", _("You are not signed in."), status=401)
-    stored = request.session.get(PROFILE_SESSION_KEY) or {}
+    stored = request.session.get(PROFILE) or {}
     data = stored.get("data") or {}
     user: Any = request.user
     return JsonResponse(

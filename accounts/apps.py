@@ -8,9 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from . import checks, maintenance, provider, signals
+        from . import bulkhead, checks, maintenance, provider, signals
 
         checks.register_all()
         maintenance.connect()
         provider.connect_signals()
+        bulkhead.connect_signals()
         signals.connect()

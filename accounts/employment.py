@@ -20,12 +20,10 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 from django.urls import reverse
 
-from .session import PROFILE_SESSION_KEY
+from .session_keys import EMPLOYMENT, PROFILE
 from .sgid.catalog import parse_value
 
 SCOPE = "pocdex.public_officer_details"
-# {"index": n, "fingerprint": hex}: the employment chosen for this session.
-SESSION_KEY = "sgid_employment"
 
 
 class NoSuchEmployment(ValueError):
@@ -54,7 +52,7 @@ class Employment:
 
 def choices(session: SessionBase) -> list[Employment]:
     """This person's employments, in sgID's order; [] for none, `NA` or data we cannot read."""
-    stored = session.get(PROFILE_SESSION_KEY)
+    stored = session.get(PROFILE)
     data = stored.get("data") if isinstance(stored, Mapping) else None
     raw = data.get(SCOPE) if isinstance(data, Mapping) else None
     if not isinstance(raw, str):
@@ -77,7 +75,7 @@ def current(session: SessionBase) -> Employment | None:
     options = choices(session)
     if len(options) == 1:
         return options[0]
-    stored = session.get(SESSION_KEY)
+    stored = session.get(EMPLOYMENT)
     if not isinstance(stored, Mapping):
         return None
     index = stored.get("index")
@@ -93,7 +91,7 @@ def choose(session: SessionBase, index: object) -> Employment:
     if not _is_index(index) or index >= len(options):
         raise NoSuchEmployment(index)
     chosen = options[index]
-    session[SESSION_KEY] = {"index": index, "fingerprint": _fingerprint(session, chosen)}
+    session[EMPLOYMENT] = {"index": index, "fingerprint": _fingerprint(session, chosen)}
     return chosen
 
 
@@ -156,7 +154,7 @@ def _is_index(value: object) -> TypeGuard[int]:
 
 def _fingerprint(session: SessionBase, chosen: Employment) -> str:
     """A digest of whose employment this is and what it says, not of where it sits in the list."""
-    stored = session.get(PROFILE_SESSION_KEY)
+    stored = session.get(PROFILE)
     sub = stored.get("sub") if isinstance(stored, Mapping) else None
     fields = [sub, chosen.title, chosen.agency, chosen.department, chosen.type, chosen.work_email]
     return hashlib.sha256(json.dumps(fields).encode()).hexdigest()

@@ -45,6 +45,15 @@ FAILURES: dict[str, Failure] = {
             _("We could not reach sgID, or it did not answer in time. Please try again shortly."),
         ),
         Failure(
+            "busy",
+            503,
+            _("Many people are signing in right now"),
+            _(
+                "sgID is answering slowly, and this site is already waiting on it for others. "
+                "Nothing was shared. Please try again in a minute."
+            ),
+        ),
+        Failure(
             "untrusted",
             502,
             _("We could not verify your sign-in"),
@@ -77,7 +86,6 @@ def failure_for(error: SgidError) -> Failure:
 # so that the page has a URL of its own: reloading it shows the same words and reference, and
 # its Try again form is posted with the site's origin (the callback's no-referrer policy makes
 # Chromium send `Origin: null`, which the CSRF check refuses).
-SESSION_KEY = "sgid_failure"
 # The request id format of operations.requestlog: what a citizen reads out to support.
 _REFERENCE = re.compile(r"[A-Za-z0-9._-]{8,64}")
 MODES = {"page", "json"}

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from .activity import remember_session
 from .models import User
+from .session_index import remember_session
 
 
 class SessionIndexMiddleware:

@@ -45,7 +45,9 @@ def get_client() -> SgidClient:
                 private_key = read_private_key(
                     pem=settings.SGID_PRIVATE_KEY, path=settings.SGID_PRIVATE_KEY_FILE
                 )
-                http = new_session()
+                # One connection per thread the bulkhead lets call sgID, and one for a JWKS
+                # refresh: a call never waits for, or throws away, a connection.
+                http = new_session(pool_size=settings.SGID_MAX_CONCURRENT_CALLS + 1)
                 jwks = JwksCache(
                     http,
                     config.jwks_uri,
@@ -64,7 +66,7 @@ def reset_client() -> None:
 
 
 def _on_setting_changed(*, setting: str, **kwargs: Any) -> None:
-    if setting.startswith("SGID_") or setting == "CACHES":
+    if setting.startswith("SGID_") or setting in {"CACHES", "WEB_THREADS"}:
         reset_client()
 
 

@@ -9,8 +9,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_save, pre_delete
 from django.http import HttpRequest
 
-from .activity import end_sessions, remember_session
-from .models import User, UserSession
+from .models import User
+from .session_index import end_sessions, forget_session, remember_session
 
 SGID_BACKEND = "accounts.backends.SgidBackend"
 
@@ -28,8 +28,7 @@ def _on_login(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> N
 
 
 def _on_logout(sender: Any, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
-    if request.session.session_key:
-        UserSession.objects.filter(session_key=request.session.session_key).delete()
+    forget_session(request.session.session_key)
 
 
 def _on_user_saved(sender: Any, instance: User, **kwargs: Any) -> None:

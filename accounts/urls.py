@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.urls import path
-from django.views.i18n import JavaScriptCatalog
 
 from . import api, employment_views, views
 
@@ -18,6 +17,4 @@ urlpatterns = [
     path("api/csrf", api.csrf, name="api-csrf"),
     path("api/employment", api.choose_employment, name="api-employment"),
     path("account/employment", employment_views.choose, name="choose-employment"),
-    # gettext() for the SPA's own strings, from the same translations as the templates.
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,29 +24,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from operations.connections import release_while_waiting
 from operations.requestlog import current_request_id
 from operations.responses import json_error, wants_json
 
-from . import attempts, deactivation, employment
-from .activity import end_sessions, record_login
+from . import attempts, bulkhead, deactivation, signin
 from .deactivation import tells_the_deactivated
+from .events import record_login
 from .failures import FAILURES, Failure, FailureRecord, failure_for
-from .failures import SESSION_KEY as FAILURE_SESSION_KEY
 from .jsonbody import json_body
 from .models import User
 from .profile import display_fields
 from .provider import get_client
 from .ratelimits import limited
 from .redirects import safe_next
-from .session import PROFILE_SESSION_KEY
-from .sgid.authorize import LoginAttempt, error_from_callback
-from .sgid.errors import LoginExpired, ProviderUntrusted, SgidError
+from .session_index import end_sessions
+from .session_keys import FAILURE, PROFILE
+from .sgid.errors import LoginExpired, SgidError
 
 logger = logging.getLogger("accounts.login")
 # Failures that may be someone tampering with a login go where Django reports suspicious activity.
 security_logger = logging.getLogger("django.security.sgid")
-
-MAX_CODE_LENGTH = 2048
 
 
 @never_cache  # greets a signed-in person by name
@@ -76,13 +74,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         client = get_client()
     except SgidError as exc:
         return _failure(request, exc, next_path, as_json=as_json)
-    attempt, url = client.start(next_path=next_path, mode="json" if as_json else "page")
-    attempts.remember(
-        request.session,
-        attempt,
-        attempt.created_at,
-        signed_in=request.user.is_authenticated,
-    )
+    attempt, url = client.start()
+    pending = attempts.Pending(attempt, next_path, "json" if as_json else "page")
+    attempts.remember(request.session, pending, signed_in=request.user.is_authenticated)
     if as_json:
         return JsonResponse({"url": url})
     return HttpResponseRedirect(url)
@@ -117,63 +111,64 @@ def _no_referrer(
 def callback(request: HttpRequest) -> HttpResponse:
     """sgID sends the browser back here with `code` and `state`, or with `error`."""
     state = request.GET.get("state", "")
-    attempt = attempts.take(request.session, state, time.time()) if state else None
+    timing = _ServerTiming()
     try:
-        if attempt is None:
-            # A reloaded callback of a login that already succeeded in this session: go on.
-            done = attempts.completed_next(request.session, state) if state else None
-            if done is not None and request.user.is_authenticated:
-                return redirect(done)
-            # Without a live attempt, not even `error=` is sgID's word: it could come from
-            # any link on any site.
-            raise LoginExpired("unknown, expired or already used state")
-        if error := request.GET.get("error"):
-            raise error_from_callback(error)
-        code = request.GET.get("code", "")
-        if not code or len(code) > MAX_CODE_LENGTH:
-            raise ProviderUntrusted("callback without a usable code")
-        identity = get_client().finish(attempt, code)
+        with bulkhead.slot():  # before the attempt is used: a busy site leaves it as it was
+            pending = attempts.take(request.session, state, time.time()) if state else None
+            if pending is None:
+                return _stale_callback(request, state)
+            release_while_waiting()  # no database connection held while sgID answers
+            identity = get_client().finish(pending.attempt, request.GET, timing.add)
+        with timing.step("user"):
+            signed_in = signin.complete(request, pending, identity)
+    except bulkhead.Busy:  # the attempt stays: it still says where Try again leads
+        pending = attempts.peek(request.session, state, time.time())
+        return _callback_failure(request, None, pending, failure=FAILURES["busy"])
     except SgidError as exc:
-        # Only a callback that carried a live attempt is a login: anyone can send the rest,
-        # and they must not fill (or skew) the login events. They are logged, as failures.
-        if attempt is not None:
-            record_login(request, exc.code)
-        return _callback_failure(request, exc, attempt)
+        record_login(request, exc.code)
+        return _callback_failure(request, exc, pending)
+    except signin.AccountDisabled:
+        return _callback_failure(request, None, pending)
+    response = redirect(signed_in.destination)
+    deactivation.remember(response, signed_in.user)
+    return timing.written_to(response)
 
-    started = time.perf_counter()
-    # The user and the index of their sessions are written together, and committed once.
-    with transaction.atomic():
-        user = authenticate(request, sgid_identity=identity)
-        if user is None:
-            logger.warning("login refused: category=disabled")
-            record_login(request, "disabled", User.objects.filter(sub=identity.sub).first())
-            return _callback_failure(request, None, attempt)
-        login(request, user)
-    request.session[PROFILE_SESSION_KEY] = {"sub": identity.sub, "data": dict(identity.data)}
-    request.session.pop(FAILURE_SESSION_KEY, None)
-    attempts.mark_completed(request.session, attempt)
-    # After the commit: the event is a record of the login, not a part of it.
-    record_login(request, "success", user)
-    logger.info("login succeeded: category=success")
-    # A public officer with several employments chooses one first (accounts/employment.py): on
-    # the choice page, or in the SPA (through /api/me and /api/employment) for a login it began.
-    response = redirect(
-        attempt.next_path
-        if attempt.mode == "json"
-        else employment.after_login(request, attempt.next_path)
-    )
-    deactivation.remember(response, user)
-    if settings.SGID_SERVER_TIMING:
-        user_ms = round((time.perf_counter() - started) * 1000, 2)
-        phases = [*identity.timings, ("user", user_ms)]
-        response["Server-Timing"] = ", ".join(f"{name};dur={ms}" for name, ms in phases)
-    return response
+
+def _stale_callback(request: HttpRequest, state: str) -> HttpResponse:
+    # A reloaded callback of a login that already succeeded in this session: go on.
+    done = attempts.completed_next(request.session, state) if state else None
+    if done is not None and request.user.is_authenticated:
+        return redirect(done)
+    # Without a live attempt, not even `error=` is sgID's word: it could come from any link on
+    # any site. Logged as a failure, but no login event: anyone can send these.
+    return _callback_failure(request, LoginExpired("unknown, expired or already used state"))
+
+
+class _ServerTiming:
+    """Each login step's duration in a Server-Timing header, when SGID_SERVER_TIMING asks."""
+
+    def __init__(self) -> None:
+        self.steps: list[tuple[str, float]] = []
+
+    def add(self, name: str, ms: float) -> None:
+        self.steps.append((name, ms))
+
+    @contextmanager
+    def step(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        self.add(name, round((time.perf_counter() - started) * 1000, 2))
+
+    def written_to(self, response: HttpResponse) -> HttpResponse:
+        if settings.SGID_SERVER_TIMING:
+            response["Server-Timing"] = ", ".join(f"{n};dur={ms}" for n, ms in self.steps)
+        return response
 
 
 @login_required
 @never_cache
 def profile(request: HttpRequest) -> HttpResponse:
-    stored = request.session.get(PROFILE_SESSION_KEY) or {}
+    stored = request.session.get(PROFILE) or {}
     fields = display_fields(stored.get("data") or {})
     return render(request, "accounts/profile.html", {"fields": fields, "has_sgid": bool(stored)})
 
@@ -236,7 +231,11 @@ def _failure(
 
 
 def _callback_failure(
-    request: HttpRequest, error: SgidError | None, attempt: LoginAttempt | None
+    request: HttpRequest,
+    error: SgidError | None,
+    pending: attempts.Pending | None = None,
+    *,
+    failure: Failure | None = None,
 ) -> HttpResponse:
     """Redirect to the failure page, or for a login the SPA started, to its own error route.
 
@@ -244,18 +243,19 @@ def _callback_failure(
     with `Origin: null`) and a reload finds the attempt used. The failure is filed in the
     session for `/auth/failed`, with this request's id, the one the login event holds.
     """
-    failure = _log_failure(error) if error is not None else FAILURES["disabled"]
+    if failure is None:
+        failure = _log_failure(error) if error is not None else FAILURES["disabled"]
     record = FailureRecord(
         failure,
         reference=current_request_id(),
-        next_path=attempt.next_path if attempt else str(reverse("profile")),
-        mode=attempt.mode if attempt else "page",
+        next_path=pending.next_path if pending else str(reverse("profile")),
+        mode=pending.mode if pending else "page",
     )
     if not request.user.is_authenticated:
         # A visitor's session lives only as long as a login attempt (attempts.py): one that a
         # stray or replayed callback starts, for its failure page, too.
         request.session.set_expiry(attempts.ATTEMPT_LIFETIME)
-    request.session[FAILURE_SESSION_KEY] = record.to_session()
+    request.session[FAILURE] = record.to_session()
     return redirect(_failure_location(record))
 
 
@@ -270,7 +270,7 @@ def _failure_location(record: FailureRecord) -> str:
 @never_cache
 def login_failed(request: HttpRequest) -> HttpResponse:
     """The page a failed callback leads to, with the status of its failure; the same on reload."""
-    record = FailureRecord.from_session(request.session.get(FAILURE_SESSION_KEY))
+    record = FailureRecord.from_session(request.session.get(FAILURE))
     if record is None:
         # Nothing filed (a stray callback, or a visit with no callback at all): the one
         # failure such a visit can have met.

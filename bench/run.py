@@ -1,9 +1,11 @@
 """The benchmark: `make bench` (or `.venv/bin/python -m bench.run`). Writes BENCHMARKS.md.
 
-Starts the site under gunicorn with production settings (PostgreSQL, Redis, DEBUG off) against a
-loopback test sgID (TLS), then measures login latency and its phases, the floor (the same two
-sgID round trips and the same cryptography, done by a bare script), calls to sgID per login,
-page throughput against a minimal Django view, database queries, and worker memory.
+Two parts. First, capacity (bench/capacity.py): the site as shipped, many people logging in at
+once while sgID answers in 0, 50 and 200 ms or hangs, and a signed-in reader. Then, for
+information, the site under gunicorn with production settings (PostgreSQL, Redis, DEBUG off)
+against a loopback test sgID (TLS): login latency and its phases, the floor (the same two sgID
+round trips and the same cryptography, done by a bare script), calls to sgID per login, page
+throughput against a minimal Django view, database queries, and worker memory.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime
 import json
 import os
 import platform
+import runpy
 import secrets
 import statistics
 import sys
@@ -28,8 +31,10 @@ from jwcrypto.jwe import JWE
 from jwcrypto.jwk import JWK
 
 from accounts.sgid.pkce import new_verifier, s256_challenge
-from tests.deploy.browser import Browser
-from tests.deploy.topology import Deployment, deployed, services_problem
+from bench.capacity import measure_capacity, report_capacity
+from tests.support.deploy.browser import Browser
+from tests.support.deploy.deployment import Deployment, deployed
+from tests.support.deploy.services import services_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 SEQUENTIAL = 100
@@ -43,8 +48,10 @@ WORKERS, THREADS = 2, 4
 QUIET = 0.005
 
 TARGETS = {
-    "callback p50 / floor p50": "≤ 1.5",
-    "the same, first login": "≤ 1.5",
+    "logins/s at 200 ms sgID latency ÷ at 0 ms (as shipped)": "≥ 0.9",
+    "signed-in /profile p99 while sgID hangs, vs healthy": "no worse",
+    "first login after sgID comes back": "≤ 1 s",
+    "site CPU per whole login (home, Log in, callback, /profile)": "≤ 10 ms",
     "sgID calls per warm login": "= 2",
     "JWKS fetches per 100 warm logins": "= 0",
     "/profile throughput / minimal view": "≥ 0.70",
@@ -332,9 +339,16 @@ def report(results: dict[str, Any], seconds: float) -> str:
     def row(label: str, values: list[float]) -> str:
         return f"| {label} | {ms(percentile(values, 50))} | {ms(percentile(values, 90))} |"
 
+    capacity = results["capacity"]
+    healthy_p99 = capacity["runs"][0]["reader_p99_ms"]
+    hanging_p99 = capacity["hang"]["reader_p99_ms"]
+    back_after = capacity["hang"]["first_login_after_s"]
+    site_cpu = capacity["runs"][0]["cpu_ms_per_login"]["site"]
     measured = {
-        "callback p50 / floor p50": f"{callback_p50 / floor_p50:.2f}",
-        "the same, first login": f"{first_p50 / floor_p50:.2f}",
+        "logins/s at 200 ms sgID latency ÷ at 0 ms (as shipped)": f"{capacity['ratio_200_to_0']}",
+        "signed-in /profile p99 while sgID hangs, vs healthy": f"{hanging_p99} vs {healthy_p99} ms",
+        "first login after sgID comes back": f"{back_after} s",
+        "site CPU per whole login (home, Log in, callback, /profile)": f"{site_cpu} ms",
         "sgID calls per warm login": f"{results['sgid_calls_per_login']:g}",
         "JWKS fetches per 100 warm logins": f"{results['jwks_per_100']:g}",
         "/profile throughput / minimal view": f"{results['rps']['/profile'] / minimal:.2f}",
@@ -343,8 +357,10 @@ def report(results: dict[str, Any], seconds: float) -> str:
         "worker memory growth over 500 logins": f"{growth * 100:+.1f} %",
     }
     met = {
-        "callback p50 / floor p50": callback_p50 / floor_p50 <= 1.5,
-        "the same, first login": first_p50 / floor_p50 <= 1.5,
+        "logins/s at 200 ms sgID latency ÷ at 0 ms (as shipped)": capacity["ratio_200_to_0"] >= 0.9,
+        "signed-in /profile p99 while sgID hangs, vs healthy": hanging_p99 <= healthy_p99,
+        "first login after sgID comes back": back_after is not None and back_after <= 1.0,
+        "site CPU per whole login (home, Log in, callback, /profile)": site_cpu <= 10,
         "sgID calls per warm login": results["sgid_calls_per_login"] == 2,
         "JWKS fetches per 100 warm logins": results["jwks_per_100"] == 0,
         "/profile throughput / minimal view": results["rps"]["/profile"] / minimal >= 0.70,
@@ -361,10 +377,8 @@ def report(results: dict[str, Any], seconds: float) -> str:
         f"{datetime.date.today().isoformat()}, in {seconds:.0f} s.",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, {platform.platform(terse=True)}. The site ran "
-        f"under gunicorn ({WORKERS} workers, {THREADS} threads each) with production settings "
-        "on PostgreSQL and Redis, against a loopback test sgID over TLS; the load came from "
-        "the same machine.",
+        f"Python {platform.python_version()}, {platform.platform(terse=True)}. The load came "
+        "from the same machine.",
         "",
         "## Targets",
         "",
@@ -375,7 +389,14 @@ def report(results: dict[str, Any], seconds: float) -> str:
             for name in TARGETS
         ),
         "",
-        "## Login latency (ms, measured by the client)",
+        *report_capacity(capacity, *shipped_concurrency()),
+        "## Login latency (ms, measured by the client; for information)",
+        "",
+        f"The site under gunicorn ({WORKERS} workers, {THREADS} threads each) with production "
+        "settings on PostgreSQL and Redis, against a loopback test sgID over TLS that answers "
+        "at once. The callback ÷ floor ratio below has no target: on loopback it is mostly "
+        "what any request costs, which the capacity section above measures where people feel "
+        "it.",
         "",
         "| step | p50 | p90 |",
         "|---|---|---|",
@@ -404,6 +425,8 @@ def report(results: dict[str, Any], seconds: float) -> str:
             results["bare_request"],
         ),
         "",
+        f"Callback p50 ÷ floor p50: {callback_p50 / floor_p50:.2f} (returning person), "
+        f"{first_p50 / floor_p50:.2f} (first login). "
         f"The callback's own cost, over the floor: {ms(callback_p50 - floor_p50)} ms at p50 "
         f"(returning person), of which {ms(statistics.median(results['bare_request']))} ms is "
         "what any request to this site costs on this setup (the bare request above).",
@@ -450,6 +473,12 @@ def report(results: dict[str, Any], seconds: float) -> str:
     return "\n".join(lines)
 
 
+def shipped_concurrency() -> tuple[int, int]:
+    """gunicorn.conf.py's workers and threads on this machine, as `gunicorn sgid_rp.wsgi` runs."""
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    return int(config["workers"]), int(config["threads"])
+
+
 def main() -> int:
     if problem := services_problem():
         print(f"The benchmark needs PostgreSQL and Redis on 127.0.0.1: {problem}", file=sys.stderr)
@@ -460,8 +489,13 @@ def main() -> int:
         "SGID_SERVER_TIMING": "true",
         "SGID_SCOPES": "openid myinfo.name myinfo.nric_number",
     }
+    # As shipped: gunicorn.conf.py's workers and threads, the default settings module.
+    shipped = {"SGID_SCOPES": extra["SGID_SCOPES"]}
+    with deployed(("capacity",), workers=None, threads=None, extra_env=shipped) as d:
+        capacity = measure_capacity(d, cpu_seconds)
     with deployed(("bench",), workers=WORKERS, threads=THREADS, extra_env=extra) as d:
         results = measure(d)
+    results["capacity"] = capacity
     text = report(results, time.perf_counter() - started)
     text += "\n" + (Path(__file__).parent / "history.md").read_text()
     (ROOT / "BENCHMARKS.md").write_text(text)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import path
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 
 from . import health
 
@@ -11,4 +12,6 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever a page links; the site's icon is static/favicon.svg.
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg")),
+    # gettext() for every page's scripts (the SPA's), from the same translations as the templates.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]

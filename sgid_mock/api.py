@@ -36,20 +36,36 @@ def _no_store(response: JsonResponse) -> JsonResponse:
     return response
 
 
-def _token_error(error: str, description: str, status: int = 400) -> JsonResponse:
-    logger.info("token request refused: %s (%s)", error, description)
-    body = {"error": error, "error_description": description}
-    return _no_store(JsonResponse(body, status=status))
+class _TokenRefused(Exception):
+    """A refused token request: its RFC 6749 §5.2 error code, description and HTTP status."""
+
+    def __init__(self, error: str, description: str, status: int = 400) -> None:
+        super().__init__(description)
+        self.error = error
+        self.description = description
+        self.status = status
 
 
-class _RepeatedParameter(Exception):
-    pass
+def _token_error(refused: _TokenRefused) -> JsonResponse:
+    logger.info("token request refused: %s (%s)", refused.error, refused.description)
+    body = {"error": refused.error, "error_description": refused.description}
+    return _no_store(JsonResponse(body, status=refused.status))
+
+
+_TOKEN_PARAMETERS = (
+    "grant_type",
+    "code",
+    "redirect_uri",
+    "client_id",
+    "client_secret",
+    "code_verifier",
+)
 
 
 def _single(params: QueryDict, name: str) -> str:
     values = params.getlist(name)
     if len(values) > 1:
-        raise _RepeatedParameter(name)
+        raise _TokenRefused("invalid_request", f"{name} was sent more than once")
     return values[0] if values else ""
 
 
@@ -64,43 +80,53 @@ def _client_authenticated(client_id: str, client_secret: str) -> bool:
     return id_ok and secret_ok
 
 
-@csrf_exempt
-@require_POST
-def token(request: HttpRequest) -> JsonResponse:
-    """RFC 6749 §4.1.3 with client_secret_post and PKCE (RFC 7636 §4.5)."""
+def _token_params(request: HttpRequest) -> dict[str, str]:
+    """The token request's parameters, checked before the code is touched (RFC 6749 §5.2).
+
+    The order is the answer a client sees when several things are wrong: the client is
+    authenticated before anything about the code is looked at, so invalid_client comes first.
+    """
     if request.content_type != "application/x-www-form-urlencoded":
-        return _token_error(
+        raise _TokenRefused(
             "invalid_request", "send the parameters as application/x-www-form-urlencoded"
         )
-    names = ("grant_type", "code", "redirect_uri", "client_id", "client_secret", "code_verifier")
-    try:
-        params = {name: _single(request.POST, name) for name in names}
-    except _RepeatedParameter as repeated:
-        return _token_error("invalid_request", f"{repeated} was sent more than once")
+    params = {name: _single(request.POST, name) for name in _TOKEN_PARAMETERS}
     if not params["grant_type"]:
-        return _token_error("invalid_request", "grant_type is required")
+        raise _TokenRefused("invalid_request", "grant_type is required")
     if params["grant_type"] != "authorization_code":
-        return _token_error("unsupported_grant_type", "grant_type must be authorization_code")
+        raise _TokenRefused("unsupported_grant_type", "grant_type must be authorization_code")
     if not _client_authenticated(params["client_id"], params["client_secret"]):
-        return _token_error(
+        raise _TokenRefused(
             "invalid_client", "unknown client or wrong secret (client_secret_post)", status=401
         )
     for name in ("code", "redirect_uri", "code_verifier"):
         if not params[name]:
-            return _token_error("invalid_request", f"{name} is required")
+            raise _TokenRefused("invalid_request", f"{name} is required")
+    return params
 
-    code = params["code"]
-    grant = store.redeem_code(code)
+
+def _redeem(params: dict[str, str]) -> store.CodeGrant:
+    """Use up the code, then check it was issued for this request (RFC 6749 §4.1.3).
+
+    The code is spent even when a check fails, so a wrong guess cannot be retried.
+    """
+    grant = store.redeem_code(params["code"])
     if grant is None:
-        return _token_error("invalid_grant", "the code is unknown, expired or already used")
+        raise _TokenRefused("invalid_grant", "the code is unknown, expired or already used")
     authorization = grant.request
     if authorization.client_id != params["client_id"]:
-        return _token_error("invalid_grant", "the code was issued to another client")
+        raise _TokenRefused("invalid_grant", "the code was issued to another client")
     if authorization.redirect_uri != params["redirect_uri"]:
-        return _token_error("invalid_grant", "redirect_uri differs from the authorization request")
+        raise _TokenRefused("invalid_grant", "redirect_uri differs from the authorization request")
+    # RFC 7636 §4.6: the verifier must hash to the challenge sent with the authorization request.
     if not pkce.verifier_matches(params["code_verifier"], authorization.code_challenge):
-        return _token_error("invalid_grant", "code_verifier does not match the code_challenge")
+        raise _TokenRefused("invalid_grant", "code_verifier does not match the code_challenge")
+    return grant
 
+
+def _tokens_for(request: HttpRequest, grant: store.CodeGrant, code: str) -> dict[str, Any]:
+    """The successful token response's body (RFC 6749 §5.1, OIDC Core §3.1.3.3)."""
+    authorization = grant.request
     signing_key = keys.signing_key(keys.key_dir())
     sub = tokens.pairwise_sub(
         signing_key, client_id=authorization.client_id, persona_id=grant.persona_id
@@ -121,14 +147,25 @@ def token(request: HttpRequest) -> JsonResponse:
         access_token=access_token,
         issued_at=int(access.issued_at),
     )
-    body = {
+    return {
         "access_token": access_token,
         "id_token": id_token,
         "token_type": "Bearer",
         "expires_in": store.ACCESS_TOKEN_TTL,
         "scope": " ".join(authorization.scopes),
     }
-    return _no_store(JsonResponse(body))
+
+
+@csrf_exempt
+@require_POST
+def token(request: HttpRequest) -> JsonResponse:
+    """RFC 6749 §4.1.3 with client_secret_post and PKCE (RFC 7636 §4.5)."""
+    try:
+        params = _token_params(request)
+        grant = _redeem(params)
+    except _TokenRefused as refused:
+        return _token_error(refused)
+    return _no_store(JsonResponse(_tokens_for(request, grant, params["code"])))
 
 
 def _bearer_token(request: HttpRequest) -> str | None:

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -194,22 +195,56 @@ def _may_return_to_clients(view: Callable[..., HttpResponse]) -> Callable[..., H
     return wrapped
 
 
+class _Unregistered(Exception):
+    """An unknown client or unregistered redirect URI (RFC 6749 §4.1.2.1).
+
+    It is answered here with an error page, never with a redirect.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _registered_client(params: QueryDict) -> tuple[str, str]:
+    """The request's client_id and redirect_uri, once both are known to be registered."""
+    try:
+        client_id = _single(params, "client_id")
+        redirect_uri = _single(params, "redirect_uri")
+    except _InvalidRequest as error:
+        raise _Unregistered(error.description) from None
+    if client_id is None or client_id != settings.SGID_MOCK_CLIENT_ID:
+        raise _Unregistered(_("The client_id is not registered with this provider."))
+    if redirect_uri is None or redirect_uri not in settings.SGID_MOCK_REDIRECT_URIS:
+        raise _Unregistered(
+            _("The redirect_uri is not one of the client's registered callback URLs.")
+        )
+    return client_id, redirect_uri
+
+
+def _sign_in_page(
+    request: HttpRequest, request_id: str, authorization: store.AuthorizationRequest
+) -> HttpResponse:
+    """The QR code for a phone, and the personas to choose from on this screen."""
+    persona_page = request.build_absolute_uri(reverse("sgid_mock:personas", args=[request_id]))
+    context = {
+        "request_id": request_id,
+        "form_token": authorization.form_token,
+        "client_name": _client_name(),
+        "personas": personas.PERSONAS,
+        "qr_code": _qr_code(persona_page),
+    }
+    return render(request, "sgid_mock/authorize.html", context)
+
+
 @never_cache
 @require_GET
 @_may_return_to_clients
 def authorize(request: HttpRequest) -> HttpResponse:
     try:
-        client_id = _single(request.GET, "client_id")
-        redirect_uri = _single(request.GET, "redirect_uri")
-    except _InvalidRequest as error:
-        return _error_page(request, error.description)
-    if client_id is None or client_id != settings.SGID_MOCK_CLIENT_ID:
-        return _error_page(request, _("The client_id is not registered with this provider."))
-    if redirect_uri is None or redirect_uri not in settings.SGID_MOCK_REDIRECT_URIS:
-        return _error_page(
-            request,
-            _("The redirect_uri is not one of the client's registered callback URLs."),
-        )
+        client_id, redirect_uri = _registered_client(request.GET)
+    except _Unregistered as error:
+        return _error_page(request, error.message)
     try:
         request_id = _validated_request(request.GET, client_id=client_id, redirect_uri=redirect_uri)
     except _InvalidRequest as error:
@@ -222,15 +257,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
     authorization = store.get_authorization_request(request_id)
     if authorization is None:  # the cache dropped it already
         return _expired_page(request, request_id)
-    persona_page = request.build_absolute_uri(reverse("sgid_mock:personas", args=[request_id]))
-    context = {
-        "request_id": request_id,
-        "form_token": authorization.form_token,
-        "client_name": _client_name(),
-        "personas": personas.PERSONAS,
-        "qr_code": _qr_code(persona_page),
-    }
-    return render(request, "sgid_mock/authorize.html", context)
+    return _sign_in_page(request, request_id, authorization)
 
 
 # Their forms carry a token of their own instead of the site's CSRF token (form_tokens.py).
@@ -263,34 +290,48 @@ def choose_persona(request: HttpRequest, request_id: str) -> HttpResponse:
     return render(request, "sgid_mock/personas.html", context)
 
 
-@csrf_exempt
-@never_cache
-@require_http_methods(["GET", "POST"])
-@_may_return_to_clients
-def consent(request: HttpRequest, request_id: str) -> HttpResponse:
-    authorization = store.get_authorization_request(request_id)
-    if authorization is None:
-        return _expired_page(request, request_id)
-    persona = personas.get(store.chosen_persona(request_id) or "")
-    if request.method == "GET":
-        if persona is None:
-            return HttpResponseRedirect(reverse("sgid_mock:personas", args=[request_id]))
-        shared = [
-            (
-                scopes.describe(scope),
-                None if scope == scopes.OPENID else display.readable(scope, persona.value(scope)),
-            )
-            for scope in authorization.scopes
-        ]
-        context = {
-            "request_id": request_id,
-            "form_token": authorization.form_token,
-            "client_name": _client_name(),
-            "persona": persona,
-            "shared": shared,
-        }
-        return render(request, "sgid_mock/consent.html", context)
+def _shared(
+    authorization: store.AuthorizationRequest, persona: personas.Persona
+) -> list[tuple[str | Promise, display.Readable | None]]:
+    """Each requested scope, with the value the client would receive (none for openid)."""
+    return [
+        (
+            scopes.describe(scope),
+            None if scope == scopes.OPENID else display.readable(scope, persona.value(scope)),
+        )
+        for scope in authorization.scopes
+    ]
 
+
+def _consent_page(
+    request: HttpRequest,
+    request_id: str,
+    authorization: store.AuthorizationRequest,
+    persona: personas.Persona | None,
+) -> HttpResponse:
+    """What the client will be told about the chosen persona, before anything is shared."""
+    if persona is None:
+        return HttpResponseRedirect(reverse("sgid_mock:personas", args=[request_id]))
+    context = {
+        "request_id": request_id,
+        "form_token": authorization.form_token,
+        "client_name": _client_name(),
+        "persona": persona,
+        "shared": _shared(authorization, persona),
+    }
+    return render(request, "sgid_mock/consent.html", context)
+
+
+def _consent_decision(
+    request: HttpRequest,
+    request_id: str,
+    authorization: store.AuthorizationRequest,
+    persona: personas.Persona | None,
+) -> HttpResponse:
+    """Approve sends a code (RFC 6749 §4.1.2), Cancel sends access_denied (§4.1.2.1).
+
+    Either answer uses the request up, so a second submission finds it expired.
+    """
     if not form_tokens.is_genuine(request, authorization):
         return _forged_form_page(request, authorization.redirect_uri)
     decision = request.POST.get("decision")
@@ -311,3 +352,17 @@ def consent(request: HttpRequest, request_id: str) -> HttpResponse:
         )
     code = store.issue_code(authorization, persona.id)
     return _redirect_to_client(authorization.redirect_uri, code=code, state=authorization.state)
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+@_may_return_to_clients
+def consent(request: HttpRequest, request_id: str) -> HttpResponse:
+    authorization = store.get_authorization_request(request_id)
+    if authorization is None:
+        return _expired_page(request, request_id)
+    persona = personas.get(store.chosen_persona(request_id) or "")
+    if request.method == "GET":
+        return _consent_page(request, request_id, authorization, persona)
+    return _consent_decision(request, request_id, authorization, persona)

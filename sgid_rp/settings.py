@@ -42,6 +42,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "operations.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Development only (CANONICAL_ORIGIN): one address, so a login's cookie comes back with it.
+    "operations.canonical.CanonicalOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,12 +77,36 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Threads per gunicorn worker: logins spend most of their time waiting on sgID, so a worker runs
+# many. gunicorn.conf.py reads the same variable with the same default (a test checks they agree).
+WEB_THREADS = env.int("GUNICORN_THREADS", default=16)
 # A connection the server dropped (restart, failover) is replaced, not used for a failing query.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    options = DATABASES["default"].setdefault("OPTIONS", {})
     # Fail fast (the designed 503, and /healthz says so) rather than hang a worker.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+    options["connect_timeout"] = 3
+    # Django's PostgreSQL pool (psycopg_pool): at most DB_POOL_SIZE server connections per
+    # process, however many threads; a request waits at most DB_POOL_TIMEOUT seconds for one,
+    # then gets the designed 503. Connections are given back at the end of each request, and
+    # while a login waits on sgID (accounts/views.py), so a few serve many threads.
+    DB_POOL_SIZE = env.int("DB_POOL_SIZE", default=4)
+    if DB_POOL_SIZE > 0:
+        _pool_timeout = env.float("DB_POOL_TIMEOUT", default=2.0)
+        options["pool"] = {
+            "min_size": 1,
+            "max_size": DB_POOL_SIZE,
+            "timeout": _pool_timeout,
+            # While PostgreSQL is down the pool retries a connection with a doubling delay
+            # (1, 2, 4, 8 s...); giving up after this long starts the next request's attempt
+            # afresh, so the site is back within about a second of the database.
+            "reconnect_timeout": _pool_timeout,
+        }
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them instead
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] in {
     "django.core.cache.backends.redis.RedisCache",
@@ -226,7 +252,12 @@ LOGGING = {
 # The embedded dev provider (sgid_mock). Refused by a system check when DEBUG is off.
 SGID_MOCK = env.bool("SGID_MOCK", default=False)
 # Where `runserver` is reached in a browser; the dev defaults below are built from it.
+# `make run PORT=8001` sets it from the port.
 SGID_DEV_ORIGIN = env.str("SGID_DEV_ORIGIN", default="http://127.0.0.1:8000").rstrip("/")
+# In development with the dev sgID, the one origin the site answers on (operations/canonical.py):
+# the dev sgID returns the browser to SGID_DEV_ORIGIN, and a login begun on another host (say
+# localhost) would come back without its session cookie. None elsewhere: production and tests.
+CANONICAL_ORIGIN = SGID_DEV_ORIGIN if DEBUG and SGID_MOCK else None
 SGID_MOCK_KEY_DIR = Path(env.str("SGID_MOCK_KEY_DIR", default=str(BASE_DIR / "var" / "sgid_mock")))
 SGID_MOCK_CLIENT_ID = "sgid-rp-dev"
 SGID_MOCK_CLIENT_SECRET = "dev-secret-not-for-production"  # noqa: S105 - the dev provider's own
@@ -270,6 +301,13 @@ SGID_PRIVATE_KEY_FILE = env.str(
 SGID_REDIRECT_URI = env.str("SGID_REDIRECT_URI", default=_defaults.get("redirect_uri", ""))
 SGID_SCOPES = env.str("SGID_SCOPES", default=_defaults["scopes"])
 SGID_HTTP_TIMEOUT = env.float("SGID_HTTP_TIMEOUT", default=5.0)
+# The bulkhead: at most this many threads of a process wait on sgID at once. A callback beyond
+# it answers "sgID is busy, try again" at once, so a slow or hanging sgID cannot take the threads
+# that serve every other page. The outbound connection pool to sgID is this size, so each of
+# those threads reuses a connection (and a TLS session) instead of opening one.
+SGID_MAX_CONCURRENT_CALLS = env.int(
+    "SGID_MAX_CONCURRENT_CALLS", default=max(1, WEB_THREADS - max(2, WEB_THREADS // 4))
+)
 # Seconds sgID's signing keys are used before they are fetched again (a rotation is still
 # picked up at once through the unknown-kid refetch).
 SGID_JWKS_TTL = env.int("SGID_JWKS_TTL", default=3600)

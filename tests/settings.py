@@ -7,6 +7,8 @@ DATABASE_URL for the PostgreSQL run) wins.
 import os
 import tempfile
 
+# A developer's `.env` (`make run` writes one) must not reach the suite, nor what it starts.
+os.environ.setdefault("ENV_FILE", os.devnull)
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SGID_MOCK", "true")

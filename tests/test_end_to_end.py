@@ -1,47 +1,29 @@
 """The whole sign-in through the embedded dev sgID, in process, with real cryptography both sides.
 
 The browser is Django's test client pressing the buttons on each page; the site's sgID client
-reaches the dev provider through tests/inprocess.py. Nothing in between is faked.
+reaches the dev provider through tests/support/inprocess.py. Nothing in between is faked.
 """
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
 
 from accounts.models import User
-from tests.conftest import start_login
-from tests.forms import press
+from tests.support.dev_sgid import PersonAtDevSgid
+from tests.support.signin import callback, sign_in, start_login
 
 pytestmark = pytest.mark.django_db
 
-HOST = "127.0.0.1:8000"
+
+def through_dev_sgid(client, *, persona: str, decision: str, next_path="/profile"):
+    """From the Log in button to the callback's answer, as a person clicking would go; also
+    what the dev sgID sent back."""
+    person = PersonAtDevSgid(client, persona, decision)
+    return sign_in(client, person, next_path=next_path), person.answer
 
 
-def through_dev_sgid(client, settings, *, persona: str, decision: str, next_path="/profile"):
-    """From the Log in button to the callback's answer, as a person clicking would go."""
-    authorize_url = start_login(client, next_path)
-    assert authorize_url.startswith(settings.SGID_ISSUER + "/oauth/authorize?")
-    path = authorize_url.removeprefix(settings.SGID_DEV_ORIGIN)
-    qr_page = client.get(path, HTTP_HOST=HOST)
-    assert qr_page.status_code == 200
-    html = qr_page.content.decode()
-    assert "<svg" in html
-    assert "Scan with Singpass app" in html
-    consent = press(client, html, f"Continue as {persona}", page_url=path, HTTP_HOST=HOST)
-    if consent.status_code == 302:
-        consent = client.get(consent["Location"], HTTP_HOST=HOST)
-    assert consent.status_code == 200
-    back = press(client, consent.content.decode(), decision, page_url=path, HTTP_HOST=HOST)
-    assert back.status_code == 302
-    callback = urlsplit(back["Location"])
-    assert f"{callback.scheme}://{callback.netloc}{callback.path}" == settings.SGID_REDIRECT_URI
-    return client.get(f"{callback.path}?{callback.query}"), parse_qs(callback.query)
-
-
-def test_a_persona_logs_in_sees_their_data_and_logs_out(client, dev_sgid, settings):
-    response, _ = through_dev_sgid(client, settings, persona="NGUYỄN THỊ MAI", decision="Approve")
+def test_a_persona_logs_in_sees_their_data_and_logs_out(client, dev_sgid):
+    response, _ = through_dev_sgid(client, persona="NGUYỄN THỊ MAI", decision="Approve")
     assert response.status_code == 302
     assert response["Location"] == "/profile"
     assert dev_sgid.paths == [
@@ -65,29 +47,29 @@ def test_a_persona_logs_in_sees_their_data_and_logs_out(client, dev_sgid, settin
     assert client.get("/api/me").status_code == 401
 
 
-def test_a_warm_login_makes_exactly_two_calls_to_sgid(client, dev_sgid, settings):
-    through_dev_sgid(client, settings, persona="LIM WEI MING", decision="Approve")
+def test_a_warm_login_makes_exactly_two_calls_to_sgid(client, dev_sgid):
+    through_dev_sgid(client, persona="LIM WEI MING", decision="Approve")
     client.post("/auth/logout")
     dev_sgid.paths.clear()
-    response, _ = through_dev_sgid(client, settings, persona="LIM WEI MING", decision="Approve")
+    response, _ = through_dev_sgid(client, persona="LIM WEI MING", decision="Approve")
     assert response.status_code == 302
     assert dev_sgid.paths == ["/sgid-mock/v2/oauth/token", "/sgid-mock/v2/oauth/userinfo"]
 
 
-def test_structured_and_na_values_render(client, dev_sgid, settings):
-    through_dev_sgid(client, settings, persona="NUR AISYAH BINTE RAHMAN", decision="Approve")
+def test_structured_and_na_values_render(client, dev_sgid):
+    through_dev_sgid(client, persona="NUR AISYAH BINTE RAHMAN", decision="Approve")
     profile = client.get("/profile").content.decode()
     assert "<dt>Agency</dt><dd>Ministry of Examples</dd>" in profile
     assert "<dt>Employment title</dt><dd>Senior Manager</dd>" in profile
     client.post("/auth/logout")
-    through_dev_sgid(client, settings, persona="KOH AH BENG", decision="Approve")
+    through_dev_sgid(client, persona="KOH AH BENG", decision="Approve")
     profile = client.get("/profile").content.decode()
     assert "Not available" in profile
     assert client.get("/api/me").json()["data"]["myinfo.email"] is None
 
 
-def test_cancelling_at_the_dev_sgid_shows_the_cancelled_page(client, dev_sgid, settings):
-    response, query = through_dev_sgid(client, settings, persona="LIM WEI MING", decision="Cancel")
+def test_cancelling_at_the_dev_sgid_shows_the_cancelled_page(client, dev_sgid):
+    response, query = through_dev_sgid(client, persona="LIM WEI MING", decision="Cancel")
     assert query["error"] == ["access_denied"]
     assert (response.status_code, response["Location"]) == (302, "/auth/failed")
     page = client.get(response["Location"])
@@ -97,16 +79,15 @@ def test_cancelling_at_the_dev_sgid_shows_the_cancelled_page(client, dev_sgid, s
     assert dev_sgid.paths == []
 
 
-def test_a_code_taken_from_one_browser_is_useless_in_another(client, dev_sgid, settings):
+def test_a_code_taken_from_one_browser_is_useless_in_another(client, dev_sgid):
     """PKCE binds the code to the browser that started the login: an intercepted code,
     replayed with another browser's login attempt, is refused by sgID (invalid_grant)."""
     from django.test import Client
 
-    response, query = through_dev_sgid(client, settings, persona="LIM WEI MING", decision="Approve")
+    response, query = through_dev_sgid(client, persona="LIM WEI MING", decision="Approve")
     assert response.status_code == 302
     attacker = Client()
-    state = parse_qs(urlsplit(start_login(attacker)).query)["state"][0]
-    replay = attacker.get("/auth/callback", {"code": query["code"][0], "state": state}, follow=True)
+    replay = callback(attacker, start_login(attacker), code=query["code"][0], follow=True)
     assert replay.status_code == 400
     assert "expired or was already used" in replay.content.decode()
     assert attacker.get("/api/me").status_code == 401

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import material as m
+from tests.support import material as m
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60

@@ -1,19 +1,21 @@
 """The authorization request (OIDC Core §3.1.2.1) and the login attempt that remembers it.
 
-A login attempt holds what the callback needs to finish that one login: the `state` it is filed
+A login attempt holds what the protocol needs to finish that one login: the `state` it is filed
 under, the `nonce` the ID token must carry, the PKCE verifier, the exact `redirect_uri` string sent
-(the token request must repeat it), where to go afterwards, and when it began.
+(the token request must repeat it), and when it began. Where the person goes afterwards, and how
+the login was started, are the site's business (accounts/attempts.py), not the protocol's.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from .config import ClientConfig
-from .errors import LoginCancelled, ProviderUnavailable, SgidError
+from .errors import LoginCancelled, ProviderUnavailable, ProviderUntrusted, SgidError
 from .pkce import new_verifier, s256_challenge
 
 
@@ -23,10 +25,7 @@ class LoginAttempt:
     nonce: str = field(repr=False)
     code_verifier: str = field(repr=False)
     redirect_uri: str
-    next_path: str
     created_at: float
-    # How the login was started: "page" (a form post) or "json" (a single-page app).
-    mode: str = "page"
 
     def is_expired(self, now: float, lifetime: float) -> bool:
         return not (self.created_at <= now < self.created_at + lifetime)
@@ -41,24 +40,18 @@ class LoginAttempt:
             nonce=str(data["nonce"]),
             code_verifier=str(data["code_verifier"]),
             redirect_uri=str(data["redirect_uri"]),
-            next_path=str(data["next_path"]),
             created_at=float(data["created_at"]),
-            mode=str(data.get("mode", "page")),
         )
 
 
-def new_attempt(
-    config: ClientConfig, *, next_path: str, now: float, mode: str = "page"
-) -> LoginAttempt:
+def new_attempt(config: ClientConfig, *, now: float) -> LoginAttempt:
     """A login attempt with its own unguessable state, nonce and PKCE verifier."""
     return LoginAttempt(
         state=secrets.token_urlsafe(32),
         nonce=secrets.token_urlsafe(32),
         code_verifier=new_verifier(),
         redirect_uri=config.redirect_uri,
-        next_path=next_path,
         created_at=now,
-        mode=mode,
     )
 
 
@@ -92,6 +85,26 @@ _KNOWN_ERRORS = frozenset(
         "temporarily_unavailable",
     }
 )
+
+
+# An authorization code is an opaque string (RFC 6749 §4.1.2); sgID's are far shorter. A longer
+# one is no code sgID sent, and is not forwarded to its token endpoint.
+MAX_CODE_LENGTH = 2048
+
+
+def code_from_callback(query: Mapping[str, str]) -> str:
+    """The authorization code in the callback's query, or the error it carries instead.
+
+    RFC 6749 §4.1.2: `code` on success; §4.1.2.1: `error` when the person declined or sgID
+    refused. Only call this for a callback whose `state` named a live attempt: without one, not
+    even `error=` is sgID's word.
+    """
+    if error := query.get("error"):
+        raise error_from_callback(error)
+    code = query.get("code", "")
+    if not code or len(code) > MAX_CODE_LENGTH:
+        raise ProviderUntrusted("callback without a usable code")
+    return code
 
 
 def error_from_callback(error: str) -> SgidError:

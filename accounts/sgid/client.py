@@ -1,9 +1,12 @@
 """One sgID login, start to finish: the four protocol steps in order.
 
 `start` builds the authorization request for a new login attempt; `finish` takes the attempt back
-with the authorization code and makes exactly two calls to sgID (token, then userinfo), verifying
+with the callback's query and makes exactly two calls to sgID (token, then userinfo), verifying
 the ID token against the cached JWKS in between. The private key is parsed once, by the caller,
 and the HTTP session is shared, so a warm login does nothing twice.
+
+A caller that wants to know how long each step took passes `observe`, called after each step with
+its name and duration: the client measures, the caller decides what to do with it.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass, field
 import requests
 from jwcrypto.jwk import JWK
 
-from .authorize import LoginAttempt, authorization_url, new_attempt
+from .authorize import LoginAttempt, authorization_url, code_from_callback, new_attempt
 from .config import ClientConfig
 from .errors import ProviderUntrusted, SgidError
 from .id_token import verify_id_token
@@ -31,8 +34,14 @@ class Identity:
     sub: str
     data: Mapping[str, str] = field(repr=False)
     amr: tuple[str, ...] = ()
-    # Milliseconds spent in each step of the login, for Server-Timing and the benchmark.
-    timings: tuple[tuple[str, float], ...] = ()
+
+
+# (step, milliseconds): "token", "id_token", "userinfo", "decrypt", in that order.
+Observer = Callable[[str, float], None]
+
+
+def _unobserved(step: str, ms: float) -> None:
+    pass
 
 
 class SgidClient:
@@ -51,26 +60,29 @@ class SgidClient:
         self._private_key = private_key
         self._clock = clock
 
-    def start(self, *, next_path: str, mode: str = "page") -> tuple[LoginAttempt, str]:
+    def start(self) -> tuple[LoginAttempt, str]:
         """A new login attempt and the sgID URL to send the browser to."""
-        attempt = new_attempt(self.config, next_path=next_path, now=self._clock(), mode=mode)
+        attempt = new_attempt(self.config, now=self._clock())
         return attempt, authorization_url(self.config, attempt)
 
-    def finish(self, attempt: LoginAttempt, code: str) -> Identity:
-        """Redeem the code for this attempt and return the verified, decrypted identity.
+    def finish(
+        self, attempt: LoginAttempt, callback: Mapping[str, str], observe: Observer = _unobserved
+    ) -> Identity:
+        """From the callback's query for this attempt, the verified, decrypted identity.
 
-        Raises SgidError only: whatever else sgID's answer makes a library raise is, by
-        definition, an answer we cannot trust.
+        Raises SgidError only: `error=` in the callback as its category, and whatever else sgID's
+        answer makes a library raise as what it is, an answer we cannot trust.
         """
+        code = code_from_callback(callback)
         try:
-            return self._finish(attempt, code)
+            return self._finish(attempt, code, observe)
         except SgidError:
             raise
         except Exception as exc:
             raise ProviderUntrusted(f"sgID's answer broke a parser ({type(exc).__name__})") from exc
 
-    def _finish(self, attempt: LoginAttempt, code: str) -> Identity:
-        clock = _Stopwatch()
+    def _finish(self, attempt: LoginAttempt, code: str, observe: Observer) -> Identity:
+        clock = _Stopwatch(observe)
         tokens = exchange_code(
             self.http,
             self.config,
@@ -93,15 +105,15 @@ class SgidClient:
         clock.lap("userinfo")
         data = decrypt_userinfo(body, self._private_key, claims.sub)
         clock.lap("decrypt")
-        return Identity(sub=claims.sub, data=data, amr=claims.amr, timings=tuple(clock.laps))
+        return Identity(sub=claims.sub, data=data, amr=claims.amr)
 
 
 class _Stopwatch:
-    def __init__(self) -> None:
-        self.laps: list[tuple[str, float]] = []
+    def __init__(self, observe: Observer) -> None:
+        self._observe = observe
         self._last = time.perf_counter()
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
-        self.laps.append((name, round((now - self._last) * 1000, 2)))
+        self._observe(name, round((now - self._last) * 1000, 2))
         self._last = now

@@ -7,20 +7,18 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from accounts.models import LoginEvent, User, UserSession
-from tests import material as m
-from tests.conftest import start_login, state_of
+from tests.support import material as m
+from tests.support import signin
 
 pytestmark = pytest.mark.django_db
 
 
 def callback(browser, fake_sgid, **answer):
-    url = start_login(browser)
-    fake_sgid.answer(fake_sgid.nonce_of(url), **answer)
-    return browser.get(
-        "/auth/callback",
-        {"code": "code-1", "state": state_of(url)},
-        REMOTE_ADDR="203.0.113.57",
-        HTTP_USER_AGENT="Mozilla/5.0 " + "x" * 300,
+    return signin.sign_in(
+        browser,
+        fake_sgid,
+        environ={"REMOTE_ADDR": "203.0.113.57", "HTTP_USER_AGENT": "Mozilla/5.0 " + "x" * 300},
+        **answer,
     )
 
 
@@ -52,11 +50,9 @@ def test_a_failure_is_recorded_with_its_category(client, fake_sgid, answer, outc
 
 
 def test_failures_of_live_attempts_are_recorded_and_a_stray_callback_is_not(client, fake_sgid):
-    url = start_login(client)
-    client.get("/auth/callback", {"error": "access_denied", "state": state_of(url)})
+    signin.callback(client, signin.start_login(client), error="access_denied")
     client.get("/auth/callback", {"state": "never-issued"})  # anyone can send this
-    url = start_login(client)
-    client.get("/auth/callback", {"code": "c", "state": state_of(url)})  # token endpoint 500
+    signin.callback(client, signin.start_login(client), code="c")  # token endpoint 500
     assert sorted(LoginEvent.objects.values_list("outcome", flat=True)) == [
         "cancelled",
         "unavailable",
@@ -134,7 +130,7 @@ def test_a_failed_event_insert_does_not_spoil_the_surrounding_transaction(rf):
     login's transaction usable (SQLite does not enforce lengths, so there it simply succeeds)."""
     from django.db import transaction
 
-    from accounts.activity import record_login
+    from accounts.events import record_login
 
     with transaction.atomic():
         record_login(rf.get("/auth/callback"), "x" * 40)

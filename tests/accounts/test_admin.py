@@ -13,17 +13,15 @@ from django.utils import timezone
 
 from accounts.admin import outcome_summary
 from accounts.models import LoginEvent, User, UserSession
-from tests import material as m
-from tests.conftest import start_login, state_of
+from tests.support import material as m
+from tests.support import signin
 
 pytestmark = pytest.mark.django_db
 
 
 def sign_in(browser, fake_sgid, sub=m.SUB, name="TAN AH KOW"):
     fake_sgid.identity_data = {"myinfo.name": name}
-    url = start_login(browser)
-    fake_sgid.answer(fake_sgid.nonce_of(url), sub=sub)
-    response = browser.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    response = signin.sign_in(browser, fake_sgid, sub=sub)
     assert response.status_code == 302
     return User.objects.get(sub=sub)
 
@@ -59,15 +57,9 @@ def test_deactivating_a_user_ends_their_open_sessions(admin_client, fake_sgid):
     assert Session.objects.count() == sessions_before - 2
     user.refresh_from_db()
     assert not user.is_active
-    blocked = sign_in_attempt(citizen_browser, fake_sgid)
+    blocked = signin.sign_in(citizen_browser, fake_sgid)
     assert blocked["Location"] == "/auth/failed"
     assert citizen_browser.get(blocked["Location"]).status_code == 403
-
-
-def sign_in_attempt(browser, fake_sgid):
-    url = start_login(browser)
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    return browser.get("/auth/callback", {"code": "c", "state": state_of(url)})
 
 
 def test_deactivating_from_the_change_form_also_ends_sessions(admin_client, fake_sgid):
@@ -106,7 +98,7 @@ def test_reactivating_lets_them_sign_in_again(admin_client, fake_sgid):
     admin_client.post(
         "/admin/accounts/user/", {"action": "reactivate", "_selected_action": [user.pk]}
     )
-    assert sign_in_attempt(Client(), fake_sgid).status_code == 302
+    assert signin.sign_in(Client(), fake_sgid).status_code == 302
 
 
 def test_an_admin_cannot_deactivate_themselves(admin_client, admin_user):
@@ -151,8 +143,7 @@ def test_the_admin_login_page_offers_sgid(client):
 def test_login_events_are_read_only_searchable_and_filterable(admin_client, fake_sgid):
     browser = Client()
     sign_in(browser, fake_sgid)
-    url = start_login(browser)
-    failed = browser.get("/auth/callback", {"state": state_of(url), "error": "access_denied"})
+    failed = signin.callback(browser, signin.start_login(browser), error="access_denied")
     request_id = failed["X-Request-ID"]
     found = admin_client.get("/admin/accounts/loginevent/", {"q": request_id}).content.decode()
     assert request_id in found

@@ -8,9 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 
-from accounts.attempts import SESSION_KEY
-from tests import material as m
-from tests.conftest import state_of
+from accounts.session_keys import ATTEMPTS
+from tests.support import material as m
+from tests.support.signin import callback, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -53,14 +53,14 @@ def test_login_answers_the_authorize_url_as_json(spa, fake_sgid):
     assert response.status_code == 200
     url = response.json()["url"]
     assert url.startswith(m.ISSUER + "/oauth/authorize?")
-    assert parse_qs(urlsplit(url).query)["state"][0] in spa.session[SESSION_KEY]
+    assert parse_qs(urlsplit(url).query)["state"][0] in spa.session[ATTEMPTS]
 
 
 def test_login_without_the_csrf_header_is_refused_as_json(spa, fake_sgid):
     spa.get("/api/csrf")  # the cookie alone is not enough
     response = spa.post("/auth/login", "{}", content_type="application/json", **JSON)
     assert_json_error(response, 403, "csrf_failed")
-    assert SESSION_KEY not in spa.session
+    assert ATTEMPTS not in spa.session
 
 
 def test_login_with_a_malformed_body_is_a_json_400(spa, fake_sgid):
@@ -80,33 +80,26 @@ def test_login_with_a_malformed_body_is_a_json_400(spa, fake_sgid):
     ],
 )
 def test_next_is_kept_only_when_it_is_a_path_here(spa, fake_sgid, requested, kept):
-    url = spa_login(spa, requested).json()["url"]
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    response = spa.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    response = sign_in(spa, fake_sgid, next_path=requested, spa=True)
     assert response.status_code == 302
     assert response["Location"] == kept
 
 
 def test_a_failed_spa_login_lands_back_on_the_spa_with_a_code(spa, fake_sgid):
-    url = spa_login(spa).json()["url"]
-    response = spa.get("/auth/callback", {"error": "access_denied", "state": state_of(url)})
+    response = callback(spa, spa_login(spa).json()["url"], error="access_denied")
     assert response.status_code == 302
     reference = response["X-Request-ID"]  # the reference to quote: the callback's request id
     assert response["Location"] == f"/app/#/error?code=cancelled&reference={reference}"
 
 
 def test_an_untrusted_answer_to_an_spa_login_lands_on_its_error_route(spa, fake_sgid):
-    url = spa_login(spa).json()["url"]
-    fake_sgid.answer(fake_sgid.nonce_of(url), claims={"aud": "someone-else"})
-    response = spa.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    response = sign_in(spa, fake_sgid, spa=True, claims={"aud": "someone-else"})
     assert response["Location"].startswith("/app/#/error?code=untrusted&reference=")
     assert spa.get("/api/me").status_code == 401
 
 
 def test_me_then_logout_as_json(spa, fake_sgid):
-    url = spa_login(spa).json()["url"]
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    spa.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    sign_in(spa, fake_sgid, spa=True)
     me = spa.get("/api/me").json()
     assert me["name"] == "TAN AH KOW"
     assert me["fields"] == [
@@ -136,9 +129,7 @@ def test_me_fields_carry_records_as_labelled_items_and_as_a_table(spa, fake_sgid
     ]
     raw = json.dumps(children)
     fake_sgid.identity_data = {"myinfo.name": "LIM WEI MING", "myinfo.children_birth_records": raw}
-    url = spa_login(spa).json()["url"]
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    spa.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    sign_in(spa, fake_sgid, spa=True)
     me = spa.get("/api/me").json()
     assert me["data"]["myinfo.children_birth_records"] == children  # raw values, as sent
     [field] = [f for f in me["fields"] if f["scope"] == "myinfo.children_birth_records"]
@@ -239,9 +230,7 @@ ADVISER = {
 def officer_spa(spa, fake_sgid):
     """The SPA, signed in as a public officer with two employments."""
     fake_sgid.identity_data = OFFICERS
-    url = spa_login(spa).json()["url"]
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    spa.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    sign_in(spa, fake_sgid, spa=True)
     return spa
 
 
@@ -263,9 +252,7 @@ def test_me_lists_the_employments_and_none_chosen(officer_spa):
 
 
 def test_me_shows_no_employment_for_someone_with_none(spa, fake_sgid):
-    url = spa_login(spa).json()["url"]
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    spa.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    sign_in(spa, fake_sgid, spa=True)
     assert spa.get("/api/me").json()["employment"] == {"current": None, "choices": []}
 
 

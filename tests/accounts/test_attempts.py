@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 
-from accounts.attempts import ATTEMPT_LIFETIME, MAX_PENDING, SESSION_KEY, remember, take
+from accounts.attempts import ATTEMPT_LIFETIME, MAX_PENDING, Pending, remember, take
+from accounts.session_keys import ATTEMPTS
 from accounts.sgid.authorize import new_attempt
-from tests.factories import make_config
+from tests.support.factories import make_config
 
 pytestmark = pytest.mark.django_db
 
@@ -17,17 +18,17 @@ NOW = 1_000_000.0
 
 def stored_attempt():
     session = SessionStore()
-    attempt = new_attempt(CONFIG, next_path="/profile", now=NOW)
-    remember(session, attempt, NOW)
+    pending = Pending(new_attempt(CONFIG, now=NOW), "/profile")
+    remember(session, pending)
     session.save()
-    return session.session_key, attempt
+    return session.session_key, pending
 
 
 def test_two_requests_racing_with_one_state_get_it_once():
     key, attempt = stored_attempt()
     first, second = SessionStore(key), SessionStore(key)
     # Both requests have read the session before either takes the attempt.
-    assert first.get(SESSION_KEY) == second.get(SESSION_KEY)
+    assert first.get(ATTEMPTS) == second.get(ATTEMPTS)
     results = [take(first, attempt.state, NOW), take(second, attempt.state, NOW)]
     assert results.count(attempt) == 1
     assert results.count(None) == 1
@@ -58,10 +59,10 @@ def test_an_attempt_lives_its_lifetime_and_no_longer():
 
 def test_pending_attempts_are_capped_oldest_first():
     session = SessionStore()
-    attempts = [new_attempt(CONFIG, next_path="/", now=NOW + i) for i in range(MAX_PENDING + 3)]
-    for attempt in attempts:
-        remember(session, attempt, attempt.created_at)
-    now = attempts[-1].created_at
+    attempts = [Pending(new_attempt(CONFIG, now=NOW + i), "/") for i in range(MAX_PENDING + 3)]
+    for pending in attempts:
+        remember(session, pending)
+    now = attempts[-1].attempt.created_at
     assert [take(session, a.state, now) for a in attempts[:3]] == [None, None, None]
     assert take(session, attempts[3].state, now) == attempts[3]
 
@@ -82,8 +83,23 @@ def test_a_state_is_used_once_even_if_the_cache_loses_every_key():
 
 def test_a_visitor_s_session_lives_only_as_long_as_their_attempt():
     session = SessionStore()
-    remember(session, new_attempt(CONFIG, next_path="/", now=NOW), NOW, signed_in=False)
+    remember(session, Pending(new_attempt(CONFIG, now=NOW), "/"), signed_in=False)
     assert session.get_expiry_age() == ATTEMPT_LIFETIME
     signed_in = SessionStore()
-    remember(signed_in, new_attempt(CONFIG, next_path="/", now=NOW), NOW, signed_in=True)
+    remember(signed_in, Pending(new_attempt(CONFIG, now=NOW), "/"), signed_in=True)
     assert signed_in.get_expiry_age() > ATTEMPT_LIFETIME
+
+
+def test_a_login_filed_by_the_previous_release_still_finishes_after_a_deploy():
+    """The release before kept next and mode inside the attempt's own map."""
+    attempt = new_attempt(CONFIG, now=NOW)
+    session = SessionStore()
+    session[ATTEMPTS] = {attempt.state: {**attempt.to_dict(), "next_path": "/profile"}}
+    assert take(session, attempt.state, NOW) == Pending(attempt, "/profile", "page")
+
+
+def test_a_pending_login_round_trips_through_the_session_with_how_it_began():
+    pending = Pending(new_attempt(CONFIG, now=NOW), "/app/#/profile", "json")
+    session = SessionStore()
+    remember(session, pending)
+    assert take(session, pending.state, NOW) == pending

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import checks
 
-from tests import material as m
+from tests.support import material as m
 
 
 def messages():

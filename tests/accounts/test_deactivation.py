@@ -8,8 +8,8 @@ from django.test import Client
 
 from accounts.deactivation import COOKIE_NAME
 from accounts.models import User
-from tests import material as m
-from tests.conftest import start_login, state_of
+from tests.support import material as m
+from tests.support import signin
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +17,7 @@ NOTICE = "This account is deactivated"
 
 
 def sign_in(browser, fake_sgid, sub=m.SUB):
-    url = start_login(browser)
-    fake_sgid.answer(fake_sgid.nonce_of(url), sub=sub)
-    assert browser.get("/auth/callback", {"code": "c", "state": state_of(url)}).status_code == 302
+    assert signin.sign_in(browser, fake_sgid, sub=sub).status_code == 302
     return User.objects.get(sub=sub)
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client, RequestFactory
 
 from accounts import employment
-from accounts.session import PROFILE_SESSION_KEY
-from tests.conftest import start_login, state_of
+from accounts.session_keys import EMPLOYMENT, PROFILE
+from tests.support import signin
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +38,7 @@ def officer(*entries: object) -> dict[str, str]:
 def sign_in(client, fake_sgid, data: dict[str, str], next_path: str = "/profile"):
     """A real login through the callback, with `data` as what the person shared."""
     fake_sgid.identity_data = data
-    url = start_login(client, next_path)
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    return client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    return signin.sign_in(client, fake_sgid, next_path=next_path)
 
 
 @pytest.fixture
@@ -172,8 +170,8 @@ def test_a_changed_list_at_the_next_login_asks_again(multi_hat, fake_sgid):
 
 def test_a_choice_is_tied_to_the_person(multi_hat):
     multi_hat.post("/account/employment", {"employment": "0"})
-    stored = multi_hat.session[PROFILE_SESSION_KEY]
-    put_in_session(multi_hat, PROFILE_SESSION_KEY, {**stored, "sub": "someone-else"})
+    stored = multi_hat.session[PROFILE]
+    put_in_session(multi_hat, PROFILE, {**stored, "sub": "someone-else"})
     assert employment.current(multi_hat.session) is None
 
 
@@ -241,7 +239,7 @@ def test_garbage_from_sgid_never_fails(client, fake_sgid, raw):
 )
 def test_garbage_profile_in_the_session_is_no_employment(multi_hat, stored):
     # Only the callback writes this key, in a sealed session: the choice tolerates it anyway.
-    put_in_session(multi_hat, PROFILE_SESSION_KEY, stored)
+    put_in_session(multi_hat, PROFILE, stored)
     assert employment.choices(multi_hat.session) == []
     assert employment.current(multi_hat.session) is None
     assert not employment.needs_choice(multi_hat.session)
@@ -266,7 +264,7 @@ def test_garbage_profile_in_the_session_is_no_employment(multi_hat, stored):
     ],
 )
 def test_a_garbage_choice_in_the_session_is_no_choice(multi_hat, stored):
-    put_in_session(multi_hat, employment.SESSION_KEY, stored)
+    put_in_session(multi_hat, EMPLOYMENT, stored)
     assert employment.current(multi_hat.session) is None
     assert employment.needs_choice(multi_hat.session)
     assert_nothing_fails(multi_hat)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests import material as m
-from tests.conftest import start_login, state_of
+from tests.support import material as m
+from tests.support.signin import callback, sign_in, start_login
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -44,16 +44,13 @@ def test_no_page_may_be_framed_or_sniffed(client, path):
 
 
 def test_the_callback_never_sends_its_code_on_as_a_referer(client, fake_sgid):
-    url = start_login(client)
-    response = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    response = callback(client, start_login(client), code="c")
     assert response["Referrer-Policy"] == "no-referrer"
     assert client.get("/auth/callback", {"state": "x"})["Referrer-Policy"] == "no-referrer"
 
 
 def test_pages_with_personal_data_are_never_stored(client, fake_sgid):
-    url = start_login(client)
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    sign_in(client, fake_sgid)
     for path in ("/", "/profile", "/api/me"):
         assert "no-store" in client.get(path)["Cache-Control"], path
 

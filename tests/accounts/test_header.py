@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from tests.conftest import start_login, state_of
-from tests.forms import press
+from tests.support import signin
+from tests.support.forms import press
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +20,7 @@ def header_of(response) -> str:
 
 def sign_in(browser, fake_sgid, name="TAN AH KOW"):
     fake_sgid.identity_data = {"myinfo.name": name} if name else {}
-    url = start_login(browser)
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    assert browser.get("/auth/callback", {"code": "c", "state": state_of(url)}).status_code == 302
+    assert signin.sign_in(browser, fake_sgid).status_code == 302
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
-from tests.conftest import start_login, state_of
+from tests.support.signin import start_login, state_of
 
 pytestmark = pytest.mark.django_db
 

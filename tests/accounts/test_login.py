@@ -12,18 +12,13 @@ import responses as responses_lib
 from django.test import Client
 from jwcrypto import jwk
 
-from accounts.attempts import ATTEMPT_LIFETIME, MAX_PENDING, SESSION_KEY
+from accounts.attempts import ATTEMPT_LIFETIME, MAX_PENDING
 from accounts.models import LoginEvent, User
-from tests import material as m
-from tests.conftest import start_login, state_of
+from accounts.session_keys import ATTEMPTS
+from tests.support import material as m
+from tests.support.signin import finish_login, sign_in, start_login, state_of
 
 pytestmark = pytest.mark.django_db
-
-
-def finish(client, fake_sgid, authorize_url, *, follow=False, **answer):
-    fake_sgid.answer(fake_sgid.nonce_of(authorize_url), **answer)
-    query = {"code": "code-1", "state": state_of(authorize_url)}
-    return client.get("/auth/callback", query, follow=follow)
 
 
 def callback(client, query):
@@ -39,7 +34,7 @@ def test_login_starts_with_a_post_and_redirects_to_sgid(client, fake_sgid):
     assert query["client_id"] == m.CLIENT_ID
     assert query["redirect_uri"] == "http://testserver/auth/callback"
     assert query["code_challenge_method"] == "S256"
-    assert query["state"] in client.session[SESSION_KEY]
+    assert query["state"] in client.session[ATTEMPTS]
 
 
 def test_the_login_page_keeps_next_and_starts_nothing(client, fake_sgid):
@@ -47,20 +42,20 @@ def test_the_login_page_keeps_next_and_starts_nothing(client, fake_sgid):
     assert page.status_code == 200
     assert b'name="next" value="/profile?tab=2"' in page.content
     assert b'action="/auth/login"' in page.content
-    assert SESSION_KEY not in client.session
+    assert ATTEMPTS not in client.session
 
 
 def test_login_start_without_csrf_token_is_refused(fake_sgid):
     browser = Client(enforce_csrf_checks=True)
     response = browser.post("/auth/login", {"next": "/profile"})
     assert response.status_code == 403
-    assert SESSION_KEY not in browser.session
+    assert ATTEMPTS not in browser.session
 
 
 def test_a_successful_callback_logs_in_and_goes_to_next(client, fake_sgid):
     url = start_login(client, "/profile")
     anonymous_key = client.session.session_key
-    response = finish(client, fake_sgid, url)
+    response = finish_login(client, fake_sgid, url)
     assert response.status_code == 302
     assert response["Location"] == "/profile"
     assert response["Referrer-Policy"] == "no-referrer"
@@ -73,14 +68,14 @@ def test_a_successful_callback_logs_in_and_goes_to_next(client, fake_sgid):
 
 def test_name_is_refreshed_at_each_login(client, fake_sgid):
     User.objects.create(sub=m.SUB, username=User.username_for_sub(m.SUB), name="OLD NAME")
-    finish(client, fake_sgid, start_login(client))
+    sign_in(client, fake_sgid)
     assert User.objects.get(sub=m.SUB).name == "TAN AH KOW"
     assert User.objects.count() == 1
 
 
 def test_a_deactivated_user_cannot_log_in(client, fake_sgid):
     User.objects.create(sub=m.SUB, username="u", is_active=False)
-    response = finish(client, fake_sgid, start_login(client), follow=True)
+    response = sign_in(client, fake_sgid, follow=True)
     assert response.status_code == 403
     assert b"deactivated" in response.content
     assert client.get("/api/me").status_code == 401
@@ -95,7 +90,7 @@ def test_cancel_at_sgid_shows_the_cancelled_page(client, fake_sgid):
     assert response.status_code == 400
     assert b"You cancelled signing in" in response.content
     assert b"Try again" in response.content
-    assert state_of(url) not in client.session[SESSION_KEY]
+    assert state_of(url) not in client.session[ATTEMPTS]
 
 
 @pytest.mark.parametrize("query", [{}, {"code": "c"}, {"code": "c", "state": "never-issued"}])
@@ -109,7 +104,7 @@ def test_an_unknown_state_shows_the_expired_page(client, fake_sgid, query):
 
 def test_a_replayed_state_is_refused_for_another_browser(client, fake_sgid):
     url = start_login(client)
-    assert finish(client, fake_sgid, url).status_code == 302
+    assert finish_login(client, fake_sgid, url).status_code == 302
     attacker = Client()
     replay = callback(attacker, {"code": "code-1", "state": state_of(url)})
     assert replay.status_code == 400
@@ -118,7 +113,7 @@ def test_a_replayed_state_is_refused_for_another_browser(client, fake_sgid):
 
 def test_a_reloaded_callback_goes_on_to_next_when_logged_in(client, fake_sgid):
     url = start_login(client, "/profile?from=reload")
-    first = finish(client, fake_sgid, url)
+    first = finish_login(client, fake_sgid, url)
     reload = client.get("/auth/callback", {"code": "code-1", "state": state_of(url)})
     assert reload.status_code == 302
     assert reload["Location"] == first["Location"] == "/profile?from=reload"
@@ -162,7 +157,7 @@ def test_only_a_callback_with_a_live_attempt_writes_a_login_event(client, fake_s
 def test_a_visitor_s_short_session_becomes_a_full_one_at_login(client, fake_sgid, settings):
     url = start_login(client)
     assert client.session.get_expiry_age() == ATTEMPT_LIFETIME
-    finish(client, fake_sgid, url)
+    finish_login(client, fake_sgid, url)
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
 
 
@@ -179,11 +174,11 @@ def test_a_password_login_after_an_unfinished_sgid_one_gets_a_full_session(
 def test_an_attempt_older_than_its_lifetime_has_expired(client, fake_sgid):
     url = start_login(client)
     session = client.session
-    stored = session[SESSION_KEY]
-    stored[state_of(url)]["created_at"] -= ATTEMPT_LIFETIME + 1
-    session[SESSION_KEY] = stored
+    stored = session[ATTEMPTS]
+    stored[state_of(url)]["attempt"]["created_at"] -= ATTEMPT_LIFETIME + 1
+    session[ATTEMPTS] = stored
     session.save()
-    response = finish(client, fake_sgid, url, follow=True)
+    response = finish_login(client, fake_sgid, url, follow=True)
     assert response.status_code == 400
     assert not User.objects.exists()
 
@@ -193,7 +188,7 @@ def test_two_tabs_can_finish_in_either_order(client, fake_sgid, order):
     first, second = start_login(client, "/profile?tab=1"), start_login(client, "/profile?tab=2")
     urls = [(first, "/profile?tab=1"), (second, "/profile?tab=2")]
     for url, next_path in urls if order == "first-then-second" else reversed(urls):
-        response = finish(client, fake_sgid, url)
+        response = finish_login(client, fake_sgid, url)
         assert response.status_code == 302
         assert response["Location"] == next_path
     assert client.get("/api/me").json()["sub"] == m.SUB
@@ -201,12 +196,12 @@ def test_two_tabs_can_finish_in_either_order(client, fake_sgid, order):
 
 def test_more_than_the_cap_of_pending_attempts_drops_the_oldest(client, fake_sgid):
     urls = [start_login(client) for _ in range(MAX_PENDING + 5)]
-    pending = client.session[SESSION_KEY]
+    pending = client.session[ATTEMPTS]
     assert len(pending) == MAX_PENDING
     assert state_of(urls[0]) not in pending
     assert state_of(urls[-1]) in pending
-    assert finish(client, fake_sgid, urls[0], follow=True).status_code == 400
-    assert finish(client, fake_sgid, urls[-1]).status_code == 302
+    assert finish_login(client, fake_sgid, urls[0], follow=True).status_code == 400
+    assert finish_login(client, fake_sgid, urls[-1]).status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -230,7 +225,7 @@ def test_more_than_the_cap_of_pending_attempts_drops_the_oldest(client, fake_sgi
 )
 def test_next_never_leaves_the_site(client, fake_sgid, next_value):
     url = start_login(client, next_value)
-    response = finish(client, fake_sgid, url)
+    response = finish_login(client, fake_sgid, url)
     assert response.status_code == 302
     assert response["Location"] == "/profile"
 
@@ -265,9 +260,8 @@ def test_invalid_grant_shows_the_expired_page(client, fake_sgid):
 )
 def test_an_untrusted_answer_logs_no_one_in(client, fake_sgid, answer, caplog):
     url = start_login(client)
-    fake_sgid.answer(fake_sgid.nonce_of(url), **answer)
     with caplog.at_level(logging.INFO):
-        response = callback(client, {"code": "code-1", "state": state_of(url)})
+        response = finish_login(client, fake_sgid, url, follow=True, **answer)
     assert response.status_code == 502
     assert b"We could not verify your sign-in" in response.content
     assert not User.objects.exists()
@@ -278,7 +272,7 @@ def test_an_untrusted_answer_logs_no_one_in(client, fake_sgid, answer, caplog):
 def test_logs_hold_no_code_token_or_personal_data(client, fake_sgid, caplog):
     with caplog.at_level(logging.DEBUG):
         url = start_login(client)
-        finish(client, fake_sgid, url)
+        finish_login(client, fake_sgid, url)
         client.get("/auth/callback", {"code": "code-1", "state": state_of(url) + "x"})
     text = "\n".join(r.getMessage() for r in caplog.records)
     for secret in ("code-1", fake_sgid.access_token, "TAN AH KOW", m.SUB, m.CLIENT_SECRET):
@@ -325,8 +319,6 @@ def test_a_hostile_answer_is_a_502_page_not_a_crash(client, fake_sgid, endpoint,
 def test_records_nested_beyond_reason_still_show_a_profile(client, fake_sgid):
     deep = "[" * 5000 + "]" * 5000
     fake_sgid.identity_data = {"myinfo.name": "TAN", "myinfo.vehicles": deep}
-    url = start_login(client)
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    assert client.get("/auth/callback", {"code": "c", "state": state_of(url)}).status_code == 302
+    assert sign_in(client, fake_sgid).status_code == 302
     assert client.get("/profile").status_code == 200
     assert client.get("/api/me").json()["data"]["myinfo.vehicles"] == deep

@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 
 from accounts.attempts import ATTEMPT_LIFETIME
-from accounts.failures import SESSION_KEY
 from accounts.models import LoginEvent
-from tests import material as m
-from tests.conftest import start_login, state_of
-from tests.forms import press
+from accounts.session_keys import FAILURE
+from tests.support import material as m
+from tests.support.forms import press
+from tests.support.signin import callback, sign_in, start_login
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +22,7 @@ ORIGIN = {"HTTP_ORIGIN": "http://testserver"}
 
 def cancel_at_sgid(browser, next_path="/profile"):
     """Start a login and come back from sgID with `access_denied`; the callback's answer."""
-    url = start_login(browser, next_path)
-    return browser.get("/auth/callback", {"error": "access_denied", "state": state_of(url)})
+    return callback(browser, start_login(browser, next_path), error="access_denied")
 
 
 def reference_on(page) -> str:
@@ -47,7 +46,7 @@ def test_try_again_from_the_failure_page_starts_a_new_login(fake_sgid):
     browser = Client(enforce_csrf_checks=True)
     login_page = browser.get("/auth/login", {"next": "/profile?tab=2"})
     back = press(browser, login_page.content.decode(), "Log in with sgID", page_url="/auth/login")
-    answer = browser.get("/auth/callback", {"error": "access_denied", "state": state_of(back.url)})
+    answer = callback(browser, back.url, error="access_denied")
     page = browser.get(answer["Location"])
     html = page.content.decode()
     assert 'name="csrfmiddlewaretoken"' in html
@@ -73,9 +72,7 @@ def test_a_deactivated_account_s_failure_page_offers_no_try_again(client, fake_s
     from accounts.models import User
 
     User.objects.create(sub=m.SUB, username="u", is_active=False)
-    url = start_login(client)
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    sign_in(client, fake_sgid)
     page = client.get("/auth/failed")
     assert page.status_code == 403
     assert b"This account is deactivated" in page.content
@@ -98,7 +95,7 @@ def test_a_deactivated_account_s_failure_page_offers_no_try_again(client, fake_s
 )
 def test_a_forged_failure_record_shows_only_the_default_page(client, stored):
     session = client.session
-    session[SESSION_KEY] = stored
+    session[FAILURE] = stored
     session.save()
     page = client.get("/auth/failed")
     assert page.status_code == 400
@@ -111,7 +108,7 @@ def test_a_forged_failure_record_shows_only_the_default_page(client, stored):
 
 def test_a_filed_next_that_leaves_the_site_is_made_safe_again(client):
     session = client.session
-    session[SESSION_KEY] = {
+    session[FAILURE] = {
         "code": "cancelled",
         "reference": "a" * 32,
         "next": "//evil.example",
@@ -151,9 +148,7 @@ def test_a_replayed_callback_s_page_survives_a_reload_and_lives_as_long_as_an_at
 
 
 def test_a_failure_leaves_a_signed_in_session_as_long_as_it_was(client, fake_sgid, settings):
-    url = start_login(client)
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    sign_in(client, fake_sgid)
     cancel_at_sgid(client)
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
     assert client.get("/api/me").status_code == 200
@@ -161,10 +156,8 @@ def test_a_failure_leaves_a_signed_in_session_as_long_as_it_was(client, fake_sgi
 
 def test_a_successful_login_clears_the_failure(client, fake_sgid):
     cancel_at_sgid(client)
-    url = start_login(client)
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    assert client.get("/auth/callback", {"code": "c", "state": state_of(url)}).status_code == 302
-    assert SESSION_KEY not in client.session
+    assert sign_in(client, fake_sgid).status_code == 302
+    assert FAILURE not in client.session
     assert b"You cancelled" not in client.get("/auth/failed").content
 
 
@@ -176,8 +169,7 @@ def test_a_failed_spa_login_carries_the_reference_to_its_error_route(fake_sgid):
         content_type="application/json",
         HTTP_ACCEPT="application/json",
     )
-    url = answer.json()["url"]
-    response = spa.get("/auth/callback", {"error": "access_denied", "state": state_of(url)})
+    response = callback(spa, answer.json()["url"], error="access_denied")
     reference = response["X-Request-ID"]
     assert response["Location"] == f"/app/#/error?code=cancelled&reference={reference}"
     assert LoginEvent.objects.get(request_id=reference).outcome == "cancelled"

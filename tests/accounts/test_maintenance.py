@@ -84,7 +84,7 @@ def test_with_the_interval_at_zero_the_site_leaves_it_to_the_command(settings, c
 
 
 def test_an_abandoned_login_leaves_nothing_once_its_attempt_has_expired(purging, fake_sgid):
-    from tests.conftest import start_login
+    from tests.support.signin import start_login
 
     visitor = Client()
     start_login(visitor)

@@ -7,9 +7,9 @@ import json
 import pytest
 from django.db import DatabaseError
 
-from accounts.attempts import SESSION_KEY
-from tests import material as m
-from tests.conftest import start_login, state_of
+from accounts.session_keys import ATTEMPTS
+from tests.support import material as m
+from tests.support.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +37,7 @@ RICH = {
 @pytest.fixture
 def signed_in(client, fake_sgid):
     fake_sgid.identity_data = RICH
-    url = start_login(client)
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    response = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    response = sign_in(client, fake_sgid)
     assert response.status_code == 302
     return client
 
@@ -112,7 +110,7 @@ def test_logout_flushes_the_session_and_says_so(signed_in):
     assert "You are signed out of this site" in page
     assert "nothing to sign out of at sgID" in page
     assert signed_in.get("/api/me").status_code == 401
-    assert SESSION_KEY not in signed_in.session
+    assert ATTEMPTS not in signed_in.session
 
 
 def test_logout_by_get_is_refused(signed_in):
@@ -153,9 +151,7 @@ def test_signing_in_is_503_with_a_page_when_the_key_is_unusable(client, fake_sgi
 
 
 def test_profile_of_an_openid_only_login_says_nothing_was_shared(client, fake_sgid):
-    url = start_login(client)
-    fake_sgid.answer(fake_sgid.nonce_of(url), userinfo={"sub": m.SUB})
-    client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    sign_in(client, fake_sgid, userinfo={"sub": m.SUB})
     page = client.get("/profile").content.decode()
     assert "without sharing any details" in page
     assert client.get("/api/me").json() == {
@@ -168,9 +164,7 @@ def test_profile_of_an_openid_only_login_says_nothing_was_shared(client, fake_sg
 
 
 def test_the_session_cookie_is_httponly_lax_and_secure(client, fake_sgid):
-    url = start_login(client)
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    response = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    response = sign_in(client, fake_sgid)
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
@@ -183,9 +177,7 @@ def test_the_private_key_is_read_once_per_process(client, fake_sgid, settings, t
     settings.SGID_PRIVATE_KEY = ""
     settings.SGID_PRIVATE_KEY_FILE = str(key_file)
     for _ in range(2):
-        url = start_login(client)
-        fake_sgid.answer(fake_sgid.nonce_of(url))
-        response = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+        response = sign_in(client, fake_sgid)
         assert response.status_code == 302
         key_file.unlink(missing_ok=True)  # gone after the first login: the parsed key is kept
 
@@ -214,14 +206,10 @@ def test_the_500_page_is_designed_and_shows_no_details(rf):
 
 
 def test_server_timing_reports_each_login_step_only_when_asked(client, fake_sgid, settings):
-    url = start_login(client)
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    quiet = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    quiet = sign_in(client, fake_sgid)
     assert "Server-Timing" not in quiet
     settings.SGID_SERVER_TIMING = True
-    url = start_login(client)
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    timed = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    timed = sign_in(client, fake_sgid)
     phases = [part.split(";")[0] for part in timed["Server-Timing"].split(", ")]
     assert phases == ["token", "id_token", "userinfo", "decrypt", "user"]
     assert "TAN" not in timed["Server-Timing"]
@@ -230,9 +218,7 @@ def test_server_timing_reports_each_login_step_only_when_asked(client, fake_sgid
 def test_profile_and_api_me_take_at_most_three_queries(
     client, fake_sgid, django_assert_max_num_queries
 ):
-    url = start_login(client)
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    sign_in(client, fake_sgid)
     client.get("/profile")  # warm the session cache, as every request after the first is
     for path in ("/profile", "/api/me"):
         with django_assert_max_num_queries(3):

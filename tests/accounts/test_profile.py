@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from accounts.profile import api_data, display_field, display_fields, format_date, mask_nric
-from tests.conftest import start_login, state_of
+from tests.support.signin import sign_in
 
 CHILDREN = "myinfo.children_birth_records"
 
@@ -418,9 +418,7 @@ def visible_text(page: str) -> str:
 
 def profile_page(client, fake_sgid, data: dict[str, str]) -> str:
     fake_sgid.identity_data = data
-    url = start_login(client, "/profile")
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    assert client.get("/auth/callback", {"code": "c", "state": state_of(url)}).status_code == 302
+    assert sign_in(client, fake_sgid, next_path="/profile").status_code == 302
     response = client.get("/profile")
     assert response.status_code == 200
     return response.content.decode()

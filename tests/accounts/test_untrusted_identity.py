@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import LoginEvent, User
-from tests import material as m
-from tests.conftest import start_login, state_of
+from tests.support import material as m
+from tests.support.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +28,8 @@ pytestmark = pytest.mark.django_db
 def test_the_callback_answers_502_and_stores_no_one(fake_sgid, sub, name):
     browser = Client(raise_request_exception=False)
     fake_sgid.identity_data = {"myinfo.name": name}
-    url = start_login(browser)
-    fake_sgid.answer(fake_sgid.nonce_of(url), sub=sub)
 
-    response = browser.get(
-        "/auth/callback", {"code": "code-1", "state": state_of(url)}, follow=True
-    )
+    response = sign_in(browser, fake_sgid, follow=True, sub=sub)
 
     assert response.status_code == 502
     assert b"We could not verify your sign-in" in response.content

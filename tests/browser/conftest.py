@@ -7,19 +7,18 @@ Chromium so CI runs them. Each step's screenshot goes to one temporary folder, p
 from __future__ import annotations
 
 import os
-import re
-import tempfile
 from pathlib import Path
 
 import pytest
 
+from tests.support.browser import screens
+
 CHROMIUM = "/usr/bin/chromium"
-_screens: dict[str, Path] = {}
 
 
 def pytest_terminal_summary(terminalreporter):
-    if "dir" in _screens:
-        terminalreporter.write_line(f"Browser test screenshots: {_screens['dir']}")
+    if (folder := screens.folder()) is not None:
+        terminalreporter.write_line(f"Browser test screenshots: {folder}")
 
 
 @pytest.fixture(scope="session")
@@ -84,23 +83,7 @@ def page(browser, request):
             else None
         ),
     )
-    page.screens = Screens(page, request.node.name)
+    page.screens = screens.Screens(page, request.node.name)
     yield page
     context.close()
     assert errors == [], f"errors in the browser console: {errors}"
-
-
-class Screens:
-    """Numbered screenshots of each step, in one folder for the run."""
-
-    def __init__(self, page, test_name: str) -> None:
-        if "dir" not in _screens:
-            _screens["dir"] = Path(tempfile.mkdtemp(prefix="sgid-browser-"))
-        self.page = page
-        self.prefix = re.sub(r"[^\w-]+", "_", test_name)
-        self.count = 0
-
-    def shot(self, step: str) -> None:
-        self.count += 1
-        path = _screens["dir"] / f"{self.prefix}-{self.count:02d}-{step}.png"
-        self.page.screenshot(path=str(path), full_page=True)

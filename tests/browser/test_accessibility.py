@@ -16,8 +16,8 @@ from django.template.loader import render_to_string
 from playwright.sync_api import expect
 
 from accounts.models import LoginEvent, User
-from tests.browser.axe import AXE, violations
-from tests.browser.journeys import decide_at_dev_sgid, persona_with_employments, sign_in
+from tests.support.browser.axe import AXE, violations
+from tests.support.browser.journeys import decide_at_dev_sgid, persona_with_employments, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -123,7 +123,7 @@ def test_every_page_passes_axe(axe_page, site, settings, width):
     sign_in(page, site, "LIM WEI MING")
     audit.check("error-disabled", "This account is deactivated")
     # sgID refusing our client (unavailable), and an answer we cannot decrypt (untrusted).
-    from tests import material
+    from tests.support import material
 
     for category, heading, setting, value in [
         ("error-unavailable", "sgID is not available right now", "SGID_CLIENT_SECRET", "wrong"),

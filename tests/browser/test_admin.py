@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import LoginEvent
-from tests.browser.journeys import decide_at_dev_sgid, sign_in
-from tests.browser.overflow import overflowing
+from tests.support.browser.journeys import decide_at_dev_sgid, sign_in
+from tests.support.browser.overflow import overflowing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.journeys import decide_at_dev_sgid, persona_with_employments, sign_in
+from tests.support.browser.journeys import decide_at_dev_sgid, persona_with_employments, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import LoginEvent
-from tests.browser.clicks import FAILURE_PAGE, Prober
-from tests.browser.journeys import (
+from tests.support.browser.clicks import FAILURE_PAGE, Prober
+from tests.support.browser.journeys import (
     decide_at_dev_sgid,
     persona_names,
     persona_with_employments,

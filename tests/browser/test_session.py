@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.journeys import decide_at_dev_sgid, sign_in, to_dev_sgid
+from tests.support.browser.journeys import decide_at_dev_sgid, sign_in, to_dev_sgid
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

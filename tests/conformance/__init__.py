@@ -1,1 +1,1 @@
-"""A hostile sgID on a loopback port, and the relying-party conformance cases it drives."""
+"""Relying-party conformance cases, driven by the hostile sgID of tests/support/hostile_sgid.py."""

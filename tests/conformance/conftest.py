@@ -8,17 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests import material as m
-
-from .provider import HostileSgid
-
-CLIENT_ID = "conformance-client"
-# 32 bytes or more, so that HS256 with it is a proper HMAC key and the case tests our allow-list.
-CLIENT_SECRET = "conformance-client-secret-5be0c2f19a7d4e36"
-REDIRECT_URI = "http://testserver/auth/callback"
-SCOPES = "openid myinfo.name myinfo.nric_number"
-# Small, so the slow-provider cases finish quickly.
-HTTP_TIMEOUT = 1.0
+from tests.support.conformance import CLIENT_ID, CLIENT_SECRET, register
+from tests.support.hostile_sgid import HostileSgid
 
 
 @pytest.fixture
@@ -28,14 +19,7 @@ def hostile(settings: Any, caplog: pytest.LogCaptureFixture) -> Iterator[Hostile
     provider = HostileSgid(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
     provider.start()
     try:
-        settings.SGID_ISSUER = provider.issuer
-        settings.SGID_CLIENT_ID = CLIENT_ID
-        settings.SGID_CLIENT_SECRET = CLIENT_SECRET
-        settings.SGID_PRIVATE_KEY = m.pem(m.rsa_key("client"))
-        settings.SGID_PRIVATE_KEY_FILE = ""
-        settings.SGID_REDIRECT_URI = REDIRECT_URI
-        settings.SGID_SCOPES = SCOPES
-        settings.SGID_HTTP_TIMEOUT = HTTP_TIMEOUT
+        register(settings, provider)
         yield provider
     finally:
         provider.stop()

@@ -18,9 +18,8 @@ import pytest
 from django.utils.html import escape
 from jwcrypto import jwe, jwk
 
-from tests import material as m
-
-from .flow import assert_logged_in, assert_rejected, login
+from tests.support import material as m
+from tests.support.conformance import assert_logged_in, assert_rejected, login
 
 pytestmark = pytest.mark.django_db
 

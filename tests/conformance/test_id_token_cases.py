@@ -25,10 +25,15 @@ import requests
 from django.test import Client
 from jwcrypto import jwk
 
-from tests import material as m
-
-from .conftest import CLIENT_ID, CLIENT_SECRET, REDIRECT_URI
-from .flow import assert_logged_in, assert_rejected, login
+from tests.support import material as m
+from tests.support.conformance import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    REDIRECT_URI,
+    assert_logged_in,
+    assert_rejected,
+    login,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,14 @@ import time
 import pytest
 from django.test import Client
 
-from .conftest import HTTP_TIMEOUT
-from .flow import assert_logged_in, assert_no_secrets_logged, assert_rejected, login
-from .provider import Fault
+from tests.support.conformance import (
+    HTTP_TIMEOUT,
+    assert_logged_in,
+    assert_no_secrets_logged,
+    assert_rejected,
+    login,
+)
+from tests.support.hostile_sgid import Fault
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .topology import Deployment, deployed
+from tests.support.deploy.deployment import Deployment, deployed
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ from concurrent.futures import ThreadPoolExecutor, wait
 
 import pytest
 
-from tests.conformance.provider import Fault
-
-from .browser import Browser, Identity, assert_signed_in_as, person, sign_in
-from .topology import Deployment, query_one
+from tests.support.deploy.browser import Browser, Identity, assert_signed_in_as, person, sign_in
+from tests.support.deploy.deployment import Deployment
+from tests.support.deploy.services import query_one
+from tests.support.hostile_sgid import Fault
 
 CLIENTS = 20
 LOGINS_PER_CLIENT = 10

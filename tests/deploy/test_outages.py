@@ -1,6 +1,6 @@
 """Outages: Redis or PostgreSQL stops under two gunicorn servers, and starts again.
 
-The servers run on a Redis and a PostgreSQL of this module's own (tests/deploy/services.py),
+The servers run on a Redis and a PostgreSQL of this module's own (support/deploy/private_services),
 which the tests stop and start; the machine's shared services are never touched. The designed
 behaviour: sessions live in PostgreSQL only, so a Redis outage is a cache miss that signs no one
 in or out; a PostgreSQL outage is a 503 with Retry-After (a page, or the JSON error shape) and
@@ -20,11 +20,19 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conformance.provider import Fault
-
-from .browser import TIMEOUT, Browser, Identity, assert_signed_in_as, person, sign_in
-from .services import PrivatePostgres, PrivateRedis
-from .topology import AppServer, Deployment, deployed, free_port, secret_key
+from tests.support.deploy.appserver import AppServer
+from tests.support.deploy.browser import (
+    TIMEOUT,
+    Browser,
+    Identity,
+    assert_signed_in_as,
+    person,
+    sign_in,
+)
+from tests.support.deploy.deployment import Deployment, deployed, secret_key
+from tests.support.deploy.ports import free_port
+from tests.support.deploy.private_services import PrivatePostgres, PrivateRedis
+from tests.support.hostile_sgid import Fault
 
 WORKERS = 2
 THREADS = 4

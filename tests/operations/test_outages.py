@@ -11,14 +11,14 @@ from django.db import OperationalError
 from django.test import Client
 
 from operations.outages import REPORT_INTERVAL, Reporter, reporter
-from tests.conftest import start_login, state_of
+from tests.support.signin import sign_in, start_login
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def failing(settings):
-    settings.ROOT_URLCONF = "tests.operations.urls"
+    settings.ROOT_URLCONF = "tests.support.urlconfs.failing_views"
     reporter.reset()
     yield Client(raise_request_exception=False)
     reporter.reset()
@@ -102,9 +102,7 @@ def test_an_unreachable_redis_is_a_cache_miss_logged_once_as_a_warning(unreachab
 def test_a_whole_login_pages_and_logout_work_while_redis_is_down(
     client, fake_sgid, unreachable_cache
 ):
-    url = start_login(client, "/profile")
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    done = client.get("/auth/callback", {"code": "c", "state": state_of(url)})
+    done = sign_in(client, fake_sgid, next_path="/profile")
     assert (done.status_code, done["Location"]) == (302, "/profile")
     assert b"TAN AH KOW" in client.get("/profile").content
     assert client.get("/api/me").status_code == 200

@@ -17,8 +17,9 @@ from django.core import signing
 from django.shortcuts import resolve_url
 from django.test import Client
 
-from accounts.attempts import SESSION_KEY as ATTEMPTS_KEY
-from tests.conftest import start_login, state_of
+from accounts.session_keys import ATTEMPTS as ATTEMPTS_KEY
+from tests.support import signin
+from tests.support.signin import start_login, state_of
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +30,7 @@ MASKED_NRIC = "S****567D"
 
 def sign_in(browser: Client, fake_sgid) -> None:
     fake_sgid.identity_data = {"myinfo.name": NAME, "myinfo.nric_number": NRIC}
-    url = start_login(browser, "/profile")
-    fake_sgid.answer(fake_sgid.nonce_of(url))
-    response = browser.get("/auth/callback", {"code": "code-1", "state": state_of(url)})
+    response = signin.sign_in(browser, fake_sgid, next_path="/profile")
     assert response.status_code == 302
 
 
@@ -80,7 +79,7 @@ def is_signed_out(browser: Client) -> bool:
 
 def test_a_pending_login_keeps_its_nonce_and_code_verifier_out_of_the_stored_row(client, fake_sgid):
     url = start_login(client)
-    attempt = client.session[ATTEMPTS_KEY][state_of(url)]  # what the site reads back
+    attempt = client.session[ATTEMPTS_KEY][state_of(url)]["attempt"]  # what the site reads back
     row = stored_row(client).session_data
     stored = payload(row)
     assert stored.startswith(b"gAAAAA")  # a Fernet token: version byte 0x80, base64url

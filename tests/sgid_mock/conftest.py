@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 from pytest_django import Settings
 
-from tests.sgid_mock.flow import OTHER_REDIRECT_URI, REDIRECT_URI, Flow
+from tests.support.relying_party import OTHER_REDIRECT_URI, REDIRECT_URI, Flow
 
 
 @pytest.fixture(autouse=True)

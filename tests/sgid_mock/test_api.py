@@ -13,7 +13,7 @@ from django.test import Client
 from jwcrypto import jwe, jwk
 
 from sgid_mock import keys, store
-from tests.sgid_mock.flow import (
+from tests.support.relying_party import (
     CLIENT_ID,
     ISSUER,
     MOUNT,
@@ -21,7 +21,7 @@ from tests.sgid_mock.flow import (
     Flow,
 )
 
-pytestmark = pytest.mark.urls("tests.sgid_mock.urls")
+pytestmark = pytest.mark.urls("tests.support.urlconfs.dev_sgid_alone")
 
 
 def _verified_claims(client: Client, id_token: str, **options: Any) -> dict[str, Any]:

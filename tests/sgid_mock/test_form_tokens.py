@@ -6,10 +6,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.sgid_mock.flow import MOUNT, REDIRECT_URI, Flow, location_base, query_of
-from tests.sgid_mock.urls import RELYING_PARTY_LOGIN
+from tests.support.relying_party import MOUNT, REDIRECT_URI, Flow, location_base, query_of
+from tests.support.urlconfs.dev_sgid_alone import RELYING_PARTY_LOGIN
 
-pytestmark = pytest.mark.urls("tests.sgid_mock.urls")
+pytestmark = pytest.mark.urls("tests.support.urlconfs.dev_sgid_alone")
 
 
 @pytest.fixture

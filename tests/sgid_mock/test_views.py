@@ -11,7 +11,7 @@ from pytest_django import Settings
 
 from sgid_mock import scopes
 from sgid_mock.personas import PERSONAS, Persona
-from tests.sgid_mock.flow import (
+from tests.support.relying_party import (
     CLIENT_ID,
     MOUNT,
     OTHER_REDIRECT_URI,
@@ -21,7 +21,7 @@ from tests.sgid_mock.flow import (
     query_of,
 )
 
-pytestmark = pytest.mark.urls("tests.sgid_mock.urls")
+pytestmark = pytest.mark.urls("tests.support.urlconfs.dev_sgid_alone")
 
 
 # --- requests that must not be redirected ------------------------------------------------

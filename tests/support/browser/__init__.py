@@ -1,0 +1,1 @@
+"""What the real-browser tests (tests/browser, Playwright) share: journeys, clicks, checks."""

@@ -1,0 +1,1 @@
+"""URLconfs some tests run under instead of the site's (`pytest.mark.urls`, ROOT_URLCONF)."""
