@@ -14,7 +14,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() 
 # hundreds of milliseconds), not on the CPU, so a worker runs many; at most
 # SGID_MAX_CONCURRENT_CALLS of them wait on sgID at once (accounts/bulkhead.py), the rest serve
 # every other page. The settings read the same variable with the same default (WEB_THREADS).
-threads = int(os.environ.get("GUNICORN_THREADS", "16"))
+threads = int(os.environ.get("GUNICORN_THREADS", "32"))
 # A callback makes up to three calls to sgID (token, JWKS, userinfo), each bounded by about
 # twice SGID_HTTP_TIMEOUT: the worker timeout must be longer than all of them together.
 timeout = int(6 * float(os.environ.get("SGID_HTTP_TIMEOUT", "5")) + 10)

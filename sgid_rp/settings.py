@@ -79,7 +79,7 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 # Threads per gunicorn worker: logins spend most of their time waiting on sgID, so a worker runs
 # many. gunicorn.conf.py reads the same variable with the same default (a test checks they agree).
-WEB_THREADS = env.int("GUNICORN_THREADS", default=16)
+WEB_THREADS = env.int("GUNICORN_THREADS", default=32)
 # A connection the server dropped (restart, failover) is replaced, not used for a failing query.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

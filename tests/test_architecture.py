@@ -46,3 +46,21 @@ def test_the_views_are_found():
 def test_every_view_fits_on_a_screen(name, view):
     length = (view.end_lineno or view.lineno) - view.lineno + 1
     assert length <= MAX_VIEW_LINES, f"{name} is {length} lines; move its steps to a module"
+
+
+def test_the_import_contract_names_every_test_module_that_support_must_not_import():
+    """import-linter cannot say "tests except tests.support": the contract lists them, so a new
+    test package must be added there, or test support could start importing it unseen."""
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (contract,) = [
+        c for c in contracts["contracts"] if c.get("source_modules") == ["tests.support", "bench"]
+    ]
+    tests = ROOT / "tests"
+    present = {
+        f"tests.{path.stem}"
+        for path in tests.iterdir()
+        if (path.is_dir() and (path / "__init__.py").exists()) or path.suffix == ".py"
+    } - {"tests.__init__", "tests.support", "tests.settings"}
+    assert present == set(contract["forbidden_modules"])

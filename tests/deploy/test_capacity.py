@@ -23,7 +23,7 @@ from tests.support.hostile_sgid import MAX_DELAY, Fault
 
 WORKERS = 2
 POOL = 2  # DB_POOL_SIZE per worker
-THREADS = 16  # gunicorn.conf.py's default
+THREADS = 32  # gunicorn.conf.py's default
 SLOTS = 4  # SGID_MAX_CONCURRENT_CALLS per worker
 
 

@@ -323,7 +323,9 @@ class _Server(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         error = sys.exc_info()[1]
-        if error is not None and not isinstance(error, ConnectionError):
+        # A client that gave up (a timeout) closes its end: over TLS, the write after that is an
+        # SSLEOFError rather than a ConnectionError. Neither is this server's failure.
+        if error is not None and not isinstance(error, (ConnectionError, ssl.SSLEOFError)):
             self.hostile.errors.append(error)
 
 
