@@ -47,6 +47,10 @@ def on_starting(server):
     process: the master never imports the application, so a reload (HUP) or a recycled worker
     loads the code and settings of the moment.
     """
+    # The site sizes its bulkhead and its pool to sgID from the thread count (settings.py,
+    # WEB_THREADS): give the workers the one gunicorn runs, however it was set (this file,
+    # GUNICORN_THREADS, --threads or GUNICORN_CMD_ARGS).
+    os.environ["GUNICORN_THREADS"] = str(server.cfg.threads)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--fail-level", "ERROR"],
         cwd=os.path.dirname(os.path.abspath(__file__)),

@@ -49,7 +49,12 @@ class Pending:
         if "attempt" not in stored:
             # Filed by the release before this one, which kept all three in one map: a login
             # begun just before a deploy still finishes after it.
-            return cls(LoginAttempt.from_dict(dict(stored)), str(stored["next_path"]))
+            old_mode = stored.get("mode")
+            return cls(
+                LoginAttempt.from_dict(dict(stored)),
+                str(stored["next_path"]),
+                old_mode if old_mode in MODES else "page",
+            )
         mode = stored.get("mode")
         if mode not in MODES:
             raise ValueError("unknown mode")

@@ -32,11 +32,13 @@ class Busy(Exception):
 
 def _semaphore() -> threading.BoundedSemaphore:
     global _slots
-    if _slots is None:
+    slots = _slots
+    if slots is None:
         with _lock:
             if _slots is None:
                 _slots = threading.BoundedSemaphore(settings.SGID_MAX_CONCURRENT_CALLS)
-    return _slots
+            slots = _slots
+    return slots
 
 
 @contextmanager

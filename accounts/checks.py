@@ -205,6 +205,22 @@ def check_rate_limits(app_configs: Sequence[Any] | None = None, **kwargs: Any) -
     ]
 
 
+def check_bulkhead(**kwargs: Any) -> CheckResult:
+    """The bulkhead must leave threads for pages that do not call sgID (accounts/bulkhead.py)."""
+    slots, threads = settings.SGID_MAX_CONCURRENT_CALLS, settings.WEB_THREADS
+    if 1 <= slots < threads:
+        return []
+    return [
+        Error(
+            f"SGID_MAX_CONCURRENT_CALLS is {slots}, with {threads} threads per worker: callbacks "
+            "waiting on a slow sgID could take every thread, and signed-in pages would wait.",
+            hint="Set SGID_MAX_CONCURRENT_CALLS between 1 and the thread count less one, or leave "
+            "it unset (the thread count less a quarter).",
+            id="accounts.E014",
+        )
+    ]
+
+
 ALL_CHECKS: tuple[Callable[..., CheckResult], ...] = (
     check_client_settings,
     check_private_key,
@@ -216,6 +232,7 @@ ALL_CHECKS: tuple[Callable[..., CheckResult], ...] = (
     check_session_cookie,
     check_dev_provider,
     check_rate_limits,
+    check_bulkhead,
 )
 
 

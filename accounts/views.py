@@ -111,11 +111,13 @@ def _no_referrer(
 def callback(request: HttpRequest) -> HttpResponse:
     """sgID sends the browser back here with `code` and `state`, or with `error`."""
     state = request.GET.get("state", "")
-    timing = _ServerTiming()
+    if not state or attempts.peek(request.session, state, time.time()) is None:
+        return _stale_callback(request, state)  # no sgID call: no slot needed
+    timing, pending = _ServerTiming(), None
     try:
         with bulkhead.slot():  # before the attempt is used: a busy site leaves it as it was
-            pending = attempts.take(request.session, state, time.time()) if state else None
-            if pending is None:
+            pending = attempts.take(request.session, state, time.time())
+            if pending is None:  # another request of this browser took it meanwhile
                 return _stale_callback(request, state)
             release_while_waiting()  # no database connection held while sgID answers
             identity = get_client().finish(pending.attempt, request.GET, timing.add)

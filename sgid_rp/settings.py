@@ -244,6 +244,10 @@ LOGGING = {
         # A session save the database refused mid-request (Django: SessionInterrupted, a 400).
         "django.security.SessionInterrupted": {"filters": ["outages"]},
         DJANGO_REDIS_LOGGER: {"filters": ["outages"]},
+        # Django's PostgreSQL pool logs each connection handed out (INFO) and each failed
+        # reconnection with the driver's text, host and port included (WARNING). An outage is
+        # reported once per interval by operations/outages.py; the pool's own lines are noise.
+        "psycopg.pool": {"level": "ERROR"},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

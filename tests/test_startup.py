@@ -85,3 +85,14 @@ def test_the_dev_sgid_refuses_to_run_with_debug_off_even_without_checks(tmp_path
     assert result.returncode != 0
     assert "SGID_MOCK=true" in result.stderr
     assert "DEBUG=true" in result.stderr
+
+
+def test_gunicorn_gives_the_site_its_real_thread_count_however_it_was_set(tmp_path):
+    """`--threads 6` on the command line: the site's bulkhead is checked against 6, not against
+    the default, so 8 slots are refused (accounts.E014) rather than leaving no thread free."""
+    env = production_env(tmp_path, SGID_MAX_CONCURRENT_CALLS="8")
+    env = {**env, "GUNICORN_BIND": f"127.0.0.1:{free_port()}", "WEB_CONCURRENCY": "1"}
+    result = run(env, "-m", "gunicorn", "--threads", "6", "sgid_rp.wsgi")
+    assert result.returncode != 0
+    assert "accounts.E014" in result.stderr
+    assert "6 threads per worker" in result.stderr

@@ -90,12 +90,14 @@ def test_a_visitor_s_session_lives_only_as_long_as_their_attempt():
     assert signed_in.get_expiry_age() > ATTEMPT_LIFETIME
 
 
-def test_a_login_filed_by_the_previous_release_still_finishes_after_a_deploy():
+@pytest.mark.parametrize(("mode", "next_path"), [("page", "/profile"), ("json", "/app/#/profile")])
+def test_a_login_filed_by_the_previous_release_still_finishes_after_a_deploy(mode, next_path):
     """The release before kept next and mode inside the attempt's own map."""
     attempt = new_attempt(CONFIG, now=NOW)
     session = SessionStore()
-    session[ATTEMPTS] = {attempt.state: {**attempt.to_dict(), "next_path": "/profile"}}
-    assert take(session, attempt.state, NOW) == Pending(attempt, "/profile", "page")
+    old = {**attempt.to_dict(), "next_path": next_path, "mode": mode}
+    session[ATTEMPTS] = {attempt.state: old}
+    assert take(session, attempt.state, NOW) == Pending(attempt, next_path, mode)
 
 
 def test_a_pending_login_round_trips_through_the_session_with_how_it_began():

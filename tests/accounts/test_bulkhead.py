@@ -117,3 +117,16 @@ def test_the_slots_bound_how_many_threads_wait_at_once(settings):
     assert busy == []
     with bulkhead.slot():  # all three given back
         pass
+
+
+def test_a_stale_or_reloaded_callback_needs_no_slot(client, fake_sgid, one_slot):
+    """Only a callback that will call sgID waits for a slot: a reload of a finished login goes
+    on to its page, and a stale link gets its own failure, even while every slot is taken."""
+    url = start_login(client)
+    done = finish_login(client, fake_sgid, url)
+    assert done["Location"] == "/profile"
+    with bulkhead.slot():
+        assert finish_login(client, fake_sgid, url)["Location"] == "/profile"  # the reload
+        client.get("/auth/callback", {"state": "stale", "code": "x"})
+        page = client.get("/auth/failed")
+    assert "This sign-in link has expired or was already used" in page.text

@@ -441,6 +441,12 @@ def test_a_database_outage_answers_503_and_recovers(
             f"{server.name}: {len(errors)} error lines for {made // 2} requests:\n"
             + "\n".join(errors[:20])
         )
+        # The pool's own lines (one per connection handed out, one per failed reconnection
+        # with the driver's text and the server's address) stay out of the log.
+        pool_lines = [
+            r for r in server.records(marks[server.name]) if r.get("logger") == "psycopg.pool"
+        ]
+        assert pool_lines == [], pool_lines[:3]
 
 
 def test_health_probes_from_two_servers_at_once_never_report_a_false_outage(
