@@ -3,10 +3,13 @@
 Every value can be set from the environment. See README "Deploying".
 """
 
+import glob
 import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
@@ -51,6 +54,17 @@ def on_starting(server):
     # WEB_THREADS): give the workers the one gunicorn runs, however it was set (this file,
     # GUNICORN_THREADS, --threads or GUNICORN_CMD_ARGS).
     os.environ["GUNICORN_THREADS"] = str(server.cfg.threads)
+    # Metrics from every worker, added up at /metrics (operations/metrics.py, prometheus-client's
+    # multiprocess mode): the workers write their figures to a directory of this server's own,
+    # emptied at start so that a restart does not add an earlier run's counts.
+    metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+    if not metrics_dir:
+        metrics_dir = tempfile.mkdtemp(prefix="sgid-rp-metrics-")
+        _made_for_metrics.append(metrics_dir)
+    os.makedirs(metrics_dir, exist_ok=True)
+    for stale in glob.glob(os.path.join(metrics_dir, "*.db")):
+        os.remove(stale)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--fail-level", "ERROR"],
         cwd=os.path.dirname(os.path.abspath(__file__)),
@@ -63,3 +77,19 @@ def on_starting(server):
         reason = "\n".join((result.stderr or result.stdout).strip().splitlines()[-12:])
         server.log.error("Refusing to start: %s", reason)
         sys.exit(1)
+
+
+# The metrics directory this server made for itself (none when PROMETHEUS_MULTIPROC_DIR is set).
+_made_for_metrics: list[str] = []
+
+
+def child_exit(server, worker):
+    """A worker ended: its live-process gauges go; its counters stay in the totals."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    for directory in _made_for_metrics:
+        shutil.rmtree(directory, ignore_errors=True)

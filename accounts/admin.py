@@ -1,4 +1,4 @@
-"""Django admin: users (with deactivation that ends their sessions) and login activity."""
+"""Django admin: users (with deactivation that ends their sessions), login activity, audit trail."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
@@ -19,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import audit
 from .models import LoginEvent, User
 from .session_index import end_sessions
 
@@ -113,7 +115,10 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
         for user in users:
             user.is_active = False
         User.objects.bulk_update(users, ["is_active"])
-        ended = end_sessions(users)
+        # One user at a time: each audit entry says how many of that user's sessions ended.
+        ended_by_user = {user: end_sessions(user) for user in users}
+        audit.record_deactivations(request.user, ended_by_user)
+        ended = sum(ended_by_user.values())
         deactivated = ngettext(
             "%(count)d user deactivated", "%(count)d users deactivated", len(users)
         ) % {"count": len(users)}
@@ -124,13 +129,106 @@ class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
 
     @admin.action(description=_("Reactivate the selected users"))
     def reactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        users = list(queryset)
         count = queryset.update(is_active=True)
+        audit.record_reactivations(request.user, users)
         self.message_user(
             request,
             ngettext("%(count)d user reactivated.", "%(count)d users reactivated.", count)
             % {"count": count},
             messages.SUCCESS,
         )
+
+    # The audit trail (accounts/audit.py): Django's own entries for the add, change, password
+    # and delete views, each with the request id.
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> LogEntry:
+        return super().log_addition(request, obj, audit.with_request_id(message))
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> LogEntry:
+        return super().log_change(request, obj, audit.with_request_id(message))
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> list[LogEntry]:
+        return audit.record_admin_deletions(request.user, queryset)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # The entries a person made go with their account (LogEntry.user cascades). The audit
+        # list refuses deletion to a click on an entry; that is no reason to refuse this one.
+        perms_needed.discard(LogEntry._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().history_view(request, object_id, extra_context)
+        # The History page shows each entry's change message, which for the audit trail's own
+        # events Django cannot word ("No fields changed." for a logout). These copies, never
+        # saved, carry the audit list's sentence and request id as their message instead.
+        for entry in getattr(response, "context_data", {}).get("action_list") or ():
+            entry.change_message = audit.history_line(entry)
+        return response
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        # The account that audit entries of deleted accounts name: not a person to edit, and
+        # deleting it would delete those entries with it.
+        return super().get_queryset(request).exclude(username=audit.ACCOUNT_HOLDER)
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The audit trail, read-only: who did what to which account, when, in which request."""
+
+    list_display = ("when", "who", "action", "object", "request_id")
+    # The row holds all there is; an entry's own page would repeat it under a title Django words
+    # from the raw message ("No fields changed." for a logout).
+    list_display_links = None
+    list_filter = ("action_flag",)
+    date_hierarchy = "action_time"
+    # A request id (the reference on every page and in every log line), a name, a username.
+    search_fields = ("object_repr", "user__name", "user__username")
+    list_select_related = ("user", "content_type")
+    fields = ("when", "who", "action", "object", "request_id")
+    readonly_fields = fields
+
+    @admin.display(description=_("time"), ordering="action_time")
+    def when(self, entry: LogEntry) -> str:
+        return short_time(entry.action_time)
+
+    @admin.display(description=_("who"), ordering="user")
+    def who(self, entry: LogEntry) -> str:
+        return str(entry.user)
+
+    @admin.display(description=_("action"))
+    def action(self, entry: LogEntry) -> str:
+        return audit.describe(entry)
+
+    @admin.display(description=_("object"), ordering="object_repr")
+    def object(self, entry: LogEntry) -> str:
+        url = None if entry.is_deletion() else entry.get_admin_url()
+        return (
+            format_html('<a href="{}">{}</a>', url, entry.object_repr) if url else entry.object_repr
+        )
+
+    @admin.display(description=_("request id"))
+    def request_id(self, entry: LogEntry) -> str:
+        return audit.request_id_of(entry) or "—"
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[LogEntry], search_term: str
+    ) -> tuple[QuerySet[LogEntry], bool]:
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        if term := search_term.strip():
+            found |= queryset.filter(change_message__contains=audit.request_id_text(term))
+        return found, duplicates
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # retention is the purge's job (accounts/maintenance.py), not a click's
 
 
 @admin.register(LoginEvent)

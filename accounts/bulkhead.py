@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.signals import setting_changed
 
+from operations.metrics import BULKHEAD_REFUSALS
 from operations.outages import Reporter
 
 logger = logging.getLogger("accounts.login")
@@ -46,6 +47,7 @@ def slot() -> Iterator[None]:
     """Hold one of the process's slots for calls to sgID, or raise Busy without waiting."""
     slots = _semaphore()
     if not slots.acquire(blocking=False):
+        BULKHEAD_REFUSALS.inc()
         # One line per interval, with how many were turned away since: a flood of callbacks
         # while sgID hangs is one fact, not a line each.
         due, held = _reporter.due("sgid-busy")

@@ -15,7 +15,7 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.urls import NoReverseMatch, reverse
 
 from .sgid.errors import ConfigurationError
-from .sgid.keys import read_private_key
+from .sgid.keys import key_id, read_private_key
 
 CheckResult = list[CheckMessage]
 
@@ -60,6 +60,42 @@ def check_private_key(app_configs: Sequence[Any] | None = None, **kwargs: Any) -
             )
         ]
     return []
+
+
+def check_next_private_key(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> CheckResult:
+    """The second key of a rotation (docs/security.md, Keys): usable, and not the current one."""
+    pem = settings.SGID_PRIVATE_KEY_NEXT
+    path = settings.SGID_PRIVATE_KEY_NEXT_FILE
+    if not pem.strip() and not path:
+        return []
+    variable = "SGID_PRIVATE_KEY_NEXT" if pem.strip() else "SGID_PRIVATE_KEY_NEXT_FILE"
+    try:
+        next_key = read_private_key(pem=pem, path=path)
+    except ConfigurationError as exc:
+        return [
+            Error(
+                f"The next sgID private key in {variable} is unusable: {exc.reason}.",
+                hint=f"Set {variable} to an unencrypted RSA private key of at least 2048 bits "
+                "(PEM, PKCS#8 or PKCS#1), such as one manage.py sgid_keygen wrote, or unset it.",
+                id="accounts.E015",
+            )
+        ]
+    try:
+        current = read_private_key(
+            pem=settings.SGID_PRIVATE_KEY, path=settings.SGID_PRIVATE_KEY_FILE
+        )
+    except ConfigurationError:
+        return []  # reported by E002 or E003
+    if key_id(current) != key_id(next_key):
+        return []
+    return [
+        Warning(
+            f"{variable} holds the same key as the current sgID private key.",
+            hint="A rotation needs a new key: make one with manage.py sgid_keygen and set "
+            f"{variable} to it; once a rotation is over, unset {variable}.",
+            id="accounts.W002",
+        )
+    ]
 
 
 def check_redirect_uri(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> CheckResult:
@@ -208,7 +244,8 @@ def check_rate_limits(app_configs: Sequence[Any] | None = None, **kwargs: Any) -
 def check_bulkhead(**kwargs: Any) -> CheckResult:
     """The bulkhead must leave threads for pages that do not call sgID (accounts/bulkhead.py)."""
     slots, threads = settings.SGID_MAX_CONCURRENT_CALLS, settings.WEB_THREADS
-    if 1 <= slots < threads:
+    # One thread per worker (a sync-style deployment) has none to keep back: one slot.
+    if 1 <= slots < threads or slots == threads == 1:
         return []
     return [
         Error(
@@ -224,6 +261,7 @@ def check_bulkhead(**kwargs: Any) -> CheckResult:
 ALL_CHECKS: tuple[Callable[..., CheckResult], ...] = (
     check_client_settings,
     check_private_key,
+    check_next_private_key,
     check_redirect_uri,
     check_scopes,
     check_issuer,

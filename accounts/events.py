@@ -12,6 +12,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest
 
 from operations.addresses import client_network
+from operations.metrics import LOGINS
 from operations.requestlog import current_request_id
 
 from .db import one_statement
@@ -23,6 +24,7 @@ logger = logging.getLogger("accounts.login")
 
 def record_login(request: HttpRequest, outcome: str, user: User | None = None) -> None:
     """Write the login event; a failure to write it is logged, never the person's problem."""
+    LOGINS.labels(outcome).inc()
     try:
         with one_statement():
             LoginEvent.objects.create(

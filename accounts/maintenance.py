@@ -2,9 +2,10 @@
 
 Expired sessions (and with them the consented data and pending attempts they hold), the session
 index rows whose session is gone, used-state markers past any attempt's lifetime, and login
-events past their retention. After a response has been sent (`request_finished`), at most once
-per PURGE_INTERVAL per process, and once per interval across servers when the shared cache
-answers. `manage.py purge_expired` does the same on demand (or from cron, if preferred).
+events and audit trail entries (accounts/audit.py) past their retention. After a response has
+been sent (`request_finished`), at most once per PURGE_INTERVAL per process, and once per
+interval across servers when the shared cache answers. `manage.py purge_expired` does the same on
+demand (or from cron, if preferred).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.signals import request_finished
@@ -41,6 +43,7 @@ class Purged:
     session_index: int
     used_states: int
     login_events: int
+    audit_entries: int
 
 
 def purge(now: datetime | None = None, *, event_days: int | None = None) -> Purged:
@@ -54,7 +57,10 @@ def purge(now: datetime | None = None, *, event_days: int | None = None) -> Purg
     ).delete()
     used, _ = UsedState.objects.filter(used_at__lt=now - USED_STATE_LIFETIME).delete()
     events, _ = LoginEvent.objects.filter(created_at__lt=now - timedelta(days=days)).delete()
-    return Purged(sessions, index, used, events)
+    # Every admin log entry, Django's own included: each is part of the audit trail (the user
+    # admin's carry the request id), and one retention for the whole log is one rule to state.
+    audit, _ = LogEntry.objects.filter(action_time__lt=now - timedelta(days=days)).delete()
+    return Purged(sessions, index, used, events, audit)
 
 
 class _Schedule:
@@ -95,11 +101,13 @@ def purge_if_due(sender: Any = None, **kwargs: Any) -> None:
         report("database", exc, "purge of expired data skipped")
         return
     logger.info(
-        "purged expired data: sessions=%d session_index=%d used_states=%d login_events=%d",
+        "purged expired data: sessions=%d session_index=%d used_states=%d login_events=%d "
+        "audit_entries=%d",
         purged.sessions,
         purged.session_index,
         purged.used_states,
         purged.login_events,
+        purged.audit_entries,
     )
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
 from operations.errors import try_again_later
+from operations.metrics import RATE_LIMITED
 from operations.outages import reporter
 
 logger = logging.getLogger("accounts.ratelimits")
@@ -43,6 +44,7 @@ def limited(group: str, rate_setting: str, method: str) -> Callable[[View], View
                 increment=True,
             )
             if usage is not None and usage["should_limit"]:
+                RATE_LIMITED.labels(group).inc()
                 if reporter.due(f"rate limit {group}")[0]:
                     # One line per interval: a flood must not flood the log as well.
                     logger.warning("rate limit reached: group=%s", group)

@@ -9,6 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_save, pre_delete
 from django.http import HttpRequest
 
+from . import audit
 from .models import User
 from .session_index import end_sessions, forget_session, remember_session
 
@@ -48,3 +49,4 @@ def connect() -> None:
     user_logged_out.connect(_on_logout, dispatch_uid="accounts.sessions.logout")
     post_save.connect(_on_user_saved, sender=User, dispatch_uid="accounts.sessions.saved")
     pre_delete.connect(_on_user_deleted, sender=User, dispatch_uid="accounts.sessions.deleted")
+    audit.connect()  # logouts and a person's own deletion, in the audit trail

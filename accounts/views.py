@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from operations.connections import release_while_waiting
+from operations.metrics import SGID_FAILURES
 from operations.requestlog import current_request_id
 from operations.responses import json_error, wants_json
 
@@ -43,6 +44,8 @@ from .session_keys import FAILURE, PROFILE
 from .sgid.errors import LoginExpired, SgidError
 
 logger = logging.getLogger("accounts.login")
+# The failures of a callback that are sgID's (no usable answer, or one that failed a check).
+SGID_FAILURE_KINDS = frozenset({"unavailable", "untrusted"})
 # Failures that may be someone tampering with a login go where Django reports suspicious activity.
 security_logger = logging.getLogger("django.security.sgid")
 
@@ -128,6 +131,8 @@ def callback(request: HttpRequest) -> HttpResponse:
         return _callback_failure(request, None, pending, failure=FAILURES["busy"])
     except SgidError as exc:
         record_login(request, exc.code)
+        if exc.code in SGID_FAILURE_KINDS:
+            SGID_FAILURES.labels(exc.code).inc()
         return _callback_failure(request, exc, pending)
     except signin.AccountDisabled:
         return _callback_failure(request, None, pending)

@@ -42,7 +42,8 @@ CONCURRENT_CLIENTS, CONCURRENT_LOGINS = 10, 200
 MEMORY_LOGINS = 500
 WARM_UP_LOGINS = 50
 THROUGHPUT_SECONDS, THROUGHPUT_CLIENTS = 5.0, 8
-WORKERS, THREADS = 2, 4
+# Two workers, with gunicorn.conf.py's threads (the bulkhead is sized from them).
+WORKERS, THREADS = 2, None
 # A pause before each timed callback and each floor sample, so that neither is timed while the
 # server still finishes the step before it (its log line, closing the connection).
 QUIET = 0.005
@@ -392,7 +393,8 @@ def report(results: dict[str, Any], seconds: float) -> str:
         *report_capacity(capacity, *shipped_concurrency()),
         "## Login latency (ms, measured by the client; for information)",
         "",
-        f"The site under gunicorn ({WORKERS} workers, {THREADS} threads each) with production "
+        f"The site under gunicorn ({WORKERS} workers, {shipped_concurrency()[1]} threads each) "
+        "with production "
         "settings on PostgreSQL and Redis, against a loopback test sgID over TLS that answers "
         "at once. The callback ÷ floor ratio below has no target: on loopback it is mostly "
         "what any request costs, which the capacity section above measures where people feel "

@@ -17,6 +17,8 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
 
+from .metrics import DEPENDENCY_ERRORS
+
 # Seconds between two log lines about the same dependency, per process.
 REPORT_INTERVAL = 60.0
 
@@ -97,6 +99,7 @@ LEVELS = {"cache": logging.WARNING, "database": logging.ERROR}
 
 def report(dependency: str, exc: BaseException | None, what: str) -> None:
     """Log `what` happened because `dependency` failed, at most once per interval."""
+    DEPENDENCY_ERRORS.labels(dependency).inc()
     due, held = reporter.due(dependency)
     if due:
         logger.log(LEVELS[dependency], _summary(dependency, exc, what, held))
@@ -130,6 +133,7 @@ class OutageLogFilter(logging.Filter):
         if outage is None:
             return True
         dependency, exc = outage
+        DEPENDENCY_ERRORS.labels(dependency).inc()
         due, held = reporter.due(dependency)
         if not due:
             return False

@@ -20,6 +20,7 @@ from contextvars import ContextVar
 from django.http import HttpRequest, HttpResponse
 
 from operations.addresses import from_trusted_proxy
+from operations.metrics import REQUESTS
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
 _ACCEPTABLE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
@@ -69,6 +70,9 @@ class RequestLogMiddleware:
             response = self.get_response(request)
             duration_ms = (time.perf_counter() - started) * 1000
             response["X-Request-ID"] = request_id
+            match = request.resolver_match
+            route = (match.url_name or match.view_name) if match is not None else "unmatched"
+            REQUESTS.labels(route, str(response.status_code)).inc()
             method, path = _escaped(request.method or ""), _escaped(request.path)
             logger.info(
                 "%s %s %s %.1fms",

@@ -193,7 +193,7 @@ def userinfo(request: HttpRequest) -> JsonResponse:
     shared = [scope for scope in grant.scopes if scope != scopes.OPENID]
     if shared:
         values = {scope: persona.value(scope) for scope in shared}
-        client_key = keys.client_encryption_key(keys.key_dir())
+        client_key = keys.registered_client_key()
         body["key"], body["data"] = e2ee.encrypt_userinfo(values, client_key)
     return _no_store(JsonResponse(body))
 

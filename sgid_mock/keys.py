@@ -5,6 +5,9 @@
   relying party reads this file as its private key; the provider encrypts userinfo to its
   public half, as sgID does to the public key registered with a client.
 
+`SGID_MOCK_CLIENT_KEY_FILE` registers another public key for the client instead (a rotation:
+sgID encrypts to whichever key was registered last), from a PEM file of a public key or a key pair.
+
 Each key is generated once, on first start, and never overwritten. Two processes starting
 together race safely: each writes a private temporary file and hard-links it into place, and
 the loser of the link reads the winner's key. Keys are parsed once per process.
@@ -24,6 +27,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from jwcrypto import jwk
 
 SIGNING_KEY_FILE = "signing-key.pem"
@@ -119,3 +123,25 @@ def signing_key(directory: Path) -> SigningKey:
 def client_encryption_key(directory: Path) -> Any:
     """The public half of the dev client's key pair (a jwcrypto JWK), parsed once."""
     return _load_private_jwk(directory / CLIENT_KEY_FILE).public()
+
+
+def registered_client_key() -> Any:
+    """The public key registered for the dev client, which userinfo is encrypted to."""
+    configured = settings.SGID_MOCK_CLIENT_KEY_FILE
+    if not configured:
+        return client_encryption_key(key_dir())
+    return public_key_of(Path(configured))
+
+
+@functools.cache
+def public_key_of(path: Path) -> Any:
+    """The RSA public key in a PEM file (a public key, or a key pair's public half), parsed once."""
+    try:
+        key = jwk.JWK.from_pem(path.read_bytes())
+    except (OSError, ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(
+            f"SGID_MOCK_CLIENT_KEY_FILE: {path} is not a readable PEM key ({type(exc).__name__})."
+        ) from exc
+    if key.get("kty") != "RSA":
+        raise ImproperlyConfigured(f"SGID_MOCK_CLIENT_KEY_FILE: {path} is not an RSA key.")
+    return key.public() if key.has_private else key

@@ -8,11 +8,13 @@ system checks in `accounts/checks.py`, which name the variable to fix.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,9 +24,54 @@ ENV_FILE = Path(environ.Env().str("ENV_FILE", default=str(BASE_DIR / ".env")))
 if ENV_FILE.is_file():
     environ.Env.read_env(ENV_FILE)
 
+
+class _SecretFiles(environ.FileAwareMapping):  # type: ignore[misc]  # environ has no types
+    """django-environ's file-aware lookup (NAME_FILE names a file holding NAME), for secrets.
+
+    Stricter than the library's, which lets the file win silently and raises the bare OSError:
+    NAME and NAME_FILE both set is refused; a file that cannot be read, or is empty, stops
+    start-up naming the variable and the path, never the contents; line breaks at the file's end
+    are no part of the value; and a value is taken as written: django-environ reads a leading `$`
+    as the name of another variable, and one Django key in fifty begins with `$`.
+    """
+
+    def __getitem__(self, name: str) -> str:
+        path = self.env.get(f"{name}_FILE")
+        if path and self.env.get(name):
+            raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+        if path and not os.path.isabs(path):
+            # Not echoed: it may be the secret itself, set in the wrong variable.
+            raise ImproperlyConfigured(f"{name}_FILE must be the absolute path of a file.")
+        try:
+            value: str = super().__getitem__(name)
+        except OSError as error:
+            raise ImproperlyConfigured(
+                f"{name}_FILE: cannot read {path} ({error.strerror})."
+            ) from None
+        except UnicodeDecodeError:
+            raise ImproperlyConfigured(f"{name}_FILE: {path} is not UTF-8 text.") from None
+        if path:
+            value = value.rstrip("\r\n")
+            if not value:
+                raise ImproperlyConfigured(f"{name}_FILE: {path} is empty.")
+        # Escaped here, unescaped by escape_proxy: never a proxy, and otherwise unchanged.
+        return value.replace("$", r"\$")
+
+
+class _SecretEnv(environ.FileAwareEnv):  # type: ignore[misc]
+    ENVIRON = _SecretFiles()
+
+
+# SECRET_KEY, SECRET_KEY_FALLBACKS, SGID_CLIENT_SECRET, DATABASE_URL and CACHE_URL: each from its
+# variable or from the file its _FILE variable names (a Docker or Kubernetes secret).
+secret_env = _SecretEnv()
+secret_env.escape_proxy = True
+
 DEBUG = env.bool("DEBUG", default=False)
 # Required outside DEBUG: a missing SECRET_KEY stops start-up with a message naming it.
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key" if DEBUG else environ.Env.NOTSET)
+SECRET_KEY = secret_env.str(
+    "SECRET_KEY", default="dev-only-insecure-key" if DEBUG else environ.Env.NOTSET
+)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 
 INSTALLED_APPS = [
@@ -76,7 +123,9 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES = {
+    "default": secret_env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+}
 # Threads per gunicorn worker: logins spend most of their time waiting on sgID, so a worker runs
 # many. gunicorn.conf.py reads the same variable with the same default (a test checks they agree).
 WEB_THREADS = env.int("GUNICORN_THREADS", default=32)
@@ -107,7 +156,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {"default": secret_env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] in {
     "django.core.cache.backends.redis.RedisCache",
     "django_redis.cache.RedisCache",  # what django-environ picks for redis:// when installed
@@ -158,7 +207,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # The session is encrypted at rest with a key derived from SECRET_KEY (and readable under each of
 # SECRET_KEY_FALLBACKS while a key is rotated): the consented data never sits in plain text.
 SESSION_SERIALIZER = "operations.sessions.EncryptedJSONSerializer"
-SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+SECRET_KEY_FALLBACKS = secret_env.list("SECRET_KEY_FALLBACKS", default=[])
 # The consented data lives in the session only, so sessions are short by default.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60)
 SESSION_COOKIE_HTTPONLY = True
@@ -182,7 +231,10 @@ CSRF_FAILURE_VIEW = "operations.errors.csrf_failure"
 # --- Response hardening ---------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # A load balancer's health probe speaks plain http to the app.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$", r"^metrics$"]
+# The bearer token Prometheus presents at /metrics (operations/metrics.py); unset, there is no
+# /metrics. A long random string, e.g. `python -c "import secrets; print(secrets.token_urlsafe())"`.
+METRICS_TOKEN = secret_env.str("METRICS_TOKEN", default="")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
@@ -263,6 +315,10 @@ SGID_DEV_ORIGIN = env.str("SGID_DEV_ORIGIN", default="http://127.0.0.1:8000").rs
 # localhost) would come back without its session cookie. None elsewhere: production and tests.
 CANONICAL_ORIGIN = SGID_DEV_ORIGIN if DEBUG and SGID_MOCK else None
 SGID_MOCK_KEY_DIR = Path(env.str("SGID_MOCK_KEY_DIR", default=str(BASE_DIR / "var" / "sgid_mock")))
+# The public key registered with the dev sgID for its client, which it encrypts userinfo to: a PEM
+# file (a public key, or a key pair whose public half is used). Unset: the key pair it generates,
+# client-private-key.pem in SGID_MOCK_KEY_DIR. Point it at the next key to act a rotation out.
+SGID_MOCK_CLIENT_KEY_FILE = env.str("SGID_MOCK_CLIENT_KEY_FILE", default="")
 SGID_MOCK_CLIENT_ID = "sgid-rp-dev"
 SGID_MOCK_CLIENT_SECRET = "dev-secret-not-for-production"  # noqa: S105 - the dev provider's own
 # The name the dev sgID shows for this client (sgID shows the registered service name).
@@ -296,12 +352,18 @@ else:
 
 SGID_ISSUER = env.str("SGID_ISSUER", default=_defaults["issuer"])
 SGID_CLIENT_ID = env.str("SGID_CLIENT_ID", default=_defaults.get("client_id", ""))
-SGID_CLIENT_SECRET = env.str("SGID_CLIENT_SECRET", default=_defaults.get("client_secret", ""))
+SGID_CLIENT_SECRET = secret_env.str(
+    "SGID_CLIENT_SECRET", default=_defaults.get("client_secret", "")
+)
 # PEM text (PKCS#8 or PKCS#1; literal "\n" accepted) or a path to a PEM file.
 SGID_PRIVATE_KEY = env.str("SGID_PRIVATE_KEY", default="")
 SGID_PRIVATE_KEY_FILE = env.str(
     "SGID_PRIVATE_KEY_FILE", default=_defaults.get("private_key_file", "")
 )
+# A second private key, in the same two forms, while the client's key is rotated: userinfo
+# encrypted to either key is accepted (docs/security.md, Keys).
+SGID_PRIVATE_KEY_NEXT = env.str("SGID_PRIVATE_KEY_NEXT", default="")
+SGID_PRIVATE_KEY_NEXT_FILE = env.str("SGID_PRIVATE_KEY_NEXT_FILE", default="")
 SGID_REDIRECT_URI = env.str("SGID_REDIRECT_URI", default=_defaults.get("redirect_uri", ""))
 SGID_SCOPES = env.str("SGID_SCOPES", default=_defaults["scopes"])
 SGID_HTTP_TIMEOUT = env.float("SGID_HTTP_TIMEOUT", default=5.0)

@@ -8,11 +8,16 @@ deployment commands against a temporary database, static root and key file, and 
 Every wait is bounded.
 
 Alongside: fences are labelled (sh for commands), command-like inline code is one of the sh
-commands, and relative links, anchors and `path.py:name` references point at what exists.
+commands, and relative links, anchors and `path.py:name` references point at what exists. The
+scheduled jobs (crontab lines, systemd units, Kubernetes CronJobs) run one of the sh commands,
+and run it as cron, systemd or the cluster would, on a stand-in for the server the docs describe;
+systemd units pass `systemd-analyze verify` and every yaml block parses.
 """
 
 from __future__ import annotations
 
+import configparser
+import json
 import os
 import re
 import secrets
@@ -20,6 +25,7 @@ import shlex
 import shutil
 import signal
 import socket
+import sqlite3
 import stat
 import subprocess
 import time
@@ -34,14 +40,20 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+try:
+    import yaml
+except ImportError:  # PyYAML comes with `responses`; without it, yaml blocks are checked less.
+    yaml = None
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 MAKE = shutil.which("make") or "make"
 COMMAND_TIMEOUT = 60
 START_TIMEOUT = 30
 STOP_TIMEOUT = 10
-# Fence labels: sh blocks are commands (run here); the others are not commands.
-FENCE_LABELS = {"sh", "text", "crontab", "json"}
+# Fence labels: sh blocks are commands (run here); the others are not commands, though crontab,
+# ini (systemd units) and yaml (Kubernetes) blocks are checked and their jobs run (below).
+FENCE_LABELS = {"sh", "text", "crontab", "json", "ini", "yaml"}
 FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```[ \t]*$", re.M | re.S)
 INLINE_CODE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
 # Inline code that reads as a command must be one of the sh blocks' commands.
@@ -435,6 +447,245 @@ def pip_install(command: Command, request: pytest.FixtureRequest, tmp_path: Path
     run([*command.argv, "--dry-run", "--no-index"], ROOT, clean_env())
 
 
+# --- Scheduled jobs: crontab lines, systemd units, Kubernetes CronJobs ------------------------
+
+# Where the docs put the checkout and the site's configuration (the env file ENV_FILE names, and
+# the secret files it points at) on a server. Here: this checkout, and a temporary directory.
+SERVER_CHECKOUT = "/srv/sgid-rp"
+SERVER_CONFIG = "/etc/sgid-rp"
+# A unit block names its file in its first line, as the docs show it to be installed.
+UNIT = re.compile(r"\A# /etc/systemd/system/([\w@.-]+\.(?:service|timer))\n")
+CRON_FIELD = re.compile(r"[\d*,/-]+")
+# What cron and systemd give a job: no profile, no shell start-up files, this PATH.
+CRON_PATH = "/usr/bin:/bin"
+SYSTEMD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+AN_EXPIRED_SESSION = "x" * 32
+
+
+@dataclass(frozen=True)
+class Block:
+    doc: str
+    label: str
+    body: str
+
+
+def documented_blocks(*labels: str) -> list[Block]:
+    return [
+        Block(doc.relative_to(ROOT).as_posix(), label.strip(), body)
+        for doc in DOCS
+        for label, body in FENCE.findall(doc.read_text())
+        if label.strip() in labels
+    ]
+
+
+BLOCKS = documented_blocks("crontab", "ini", "yaml")
+
+
+def _secrets_from_files() -> set[str]:
+    """The variables settings.py reads file-aware (NAME or the file NAME_FILE names)."""
+    settings = (ROOT / "sgid_rp" / "settings.py").read_text()
+    return set(re.findall(r"secret_env\.\w+\(\s*\"([A-Z0-9_]+)\"", settings))
+
+
+def is_cron_schedule(fields: list[str]) -> bool:
+    return len(fields) == 5 and all(CRON_FIELD.fullmatch(field) for field in fields)
+
+
+def on_this_machine(text: str, config: Path) -> str:
+    return text.replace(SERVER_CHECKOUT, str(ROOT)).replace(SERVER_CONFIG, str(config))
+
+
+def a_documented_command(job: str) -> str:
+    """The sh command (run by its runner above) that a scheduled job runs."""
+    local = job.replace(SERVER_CHECKOUT + "/", "")
+    known = [command.text for command in COMMANDS if command.text in local]
+    assert known, f"`{job}` runs no command an sh block gives, so nothing here runs it"
+    return max(known, key=len)
+
+
+@dataclass(frozen=True)
+class Server:
+    """The server the docs describe, migrated, with every secret in a file of its own."""
+
+    config: Path
+    database: Path
+
+    def local(self, text: str) -> str:
+        return on_this_machine(text, self.config)
+
+    def expire_a_session(self) -> None:
+        with sqlite3.connect(self.database) as db:
+            db.execute(
+                "INSERT INTO django_session VALUES (?, '', '2000-01-01 00:00:00')",
+                [AN_EXPIRED_SESSION],
+            )
+
+    def purged(self) -> bool:
+        with sqlite3.connect(self.database) as db:
+            query = "SELECT count(*) FROM django_session WHERE session_key = ?"
+            return db.execute(query, [AN_EXPIRED_SESSION]).fetchone() == (0,)
+
+
+@pytest.fixture
+def server(tmp_path, client_key) -> Server:
+    config = tmp_path / "etc-sgid-rp"
+    config.mkdir()
+    secrets_in_files = _secrets_from_files()
+    lines = []
+    for name, value in production_env(tmp_path, client_key).items():
+        if name in {"PATH", "HOME", "LANG", "ENV_FILE"}:
+            continue
+        if name in secrets_in_files:
+            secret = config / name.lower().replace("_", "-")
+            secret.write_text(value + "\n")
+            secret.chmod(0o600)
+            name, value = f"{name}_FILE", str(secret)
+        lines.append(f"{name}={value}")
+    (config / "env").write_text("\n".join(lines) + "\n")
+    run(
+        [".venv/bin/python", "manage.py", "migrate", "--no-input"],
+        ROOT,
+        clean_env(ENV_FILE=str(config / "env")),
+    )
+    server = Server(config, tmp_path / "db.sqlite3")
+    server.expire_a_session()
+    return server
+
+
+def _unit(body: str) -> configparser.ConfigParser:
+    unit = configparser.ConfigParser(interpolation=None, strict=False)
+    unit.optionxform = str  # type: ignore[assignment,method-assign]  # names are case-sensitive
+    unit.read_string(body)
+    return unit
+
+
+def documented_units(doc: str) -> dict[str, Block]:
+    return {
+        match[1]: block
+        for block in BLOCKS
+        if block.doc == doc and block.label == "ini" and (match := UNIT.match(block.body))
+    }
+
+
+def verify_units(units: dict[str, Block], tmp_path: Path) -> None:
+    """`systemd-analyze verify`, on the units as installed here (it checks ExecStart exists)."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        return
+    directory = tmp_path / "systemd"
+    directory.mkdir(exist_ok=True)
+    for name, block in units.items():
+        (directory / name).write_text(on_this_machine(block.body, tmp_path))
+    result = subprocess.run(
+        [analyze, "verify", "--man=no", *(str(directory / name) for name in units)],
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        check=False,
+    )
+    complaints = [
+        line
+        for line in (result.stdout + result.stderr).splitlines()
+        if str(directory) in line or any(name in line for name in units)
+    ]
+    assert not complaints, "\n".join(complaints)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@runs(r"systemctl enable --now [\w@.-]+\.timer")
+def systemctl_enable(command: Command, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """Not run (it would change this machine): the timer is documented, installable and valid."""
+    units = documented_units(command.doc)
+    name = command.argv[-1]
+    assert name in units, f"{command.doc} gives no unit /etc/systemd/system/{name}"
+    timer = _unit(units[name].body)
+    assert "timers.target" in timer.get("Install", "WantedBy", fallback="").split()
+    started = timer.get("Timer", "Unit", fallback=name.removesuffix(".timer") + ".service")
+    assert started in units, f"{name} starts {started}, which {command.doc} does not give"
+    verify_units(units, tmp_path)
+
+
+def check_crontab(block: Block, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    jobs = [line for line in block.body.splitlines() if line.strip() and line[0] != "#"]
+    assert jobs
+    for job in jobs:
+        *schedule, command = job.split(None, 5)
+        assert is_cron_schedule(schedule), job
+        a_documented_command(command)
+        server: Server = request.getfixturevalue("server")
+        # As cron runs it: by /bin/sh, from the user's home, with nothing of a login's shell.
+        env = {"PATH": CRON_PATH, "HOME": str(tmp_path), "SHELL": "/bin/sh"}
+        result = run(["/bin/sh", "-c", server.local(command)], tmp_path, env)
+        assert server.purged()
+        # Cron mails what a job prints: on success, nothing.
+        assert (result.stdout, result.stderr) == ("", "")
+
+
+def check_systemd_unit(block: Block, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    unit = _unit(block.body)
+    match = UNIT.match(block.body)
+    if match is None:
+        return  # another ini file: it parsed
+    verify_units(documented_units(block.doc), tmp_path)
+    if not match[1].endswith(".service"):
+        return
+    service = unit["Service"]
+    argv = shlex.split(service["ExecStart"])
+    a_documented_command(shlex.join(argv))
+    server: Server = request.getfixturevalue("server")
+    assignments = shlex.split(service.get("Environment", ""))
+    env = {"PATH": SYSTEMD_PATH} | dict(word.split("=", 1) for word in assignments)
+    cwd = Path(server.local(service.get("WorkingDirectory", "/")))
+    output = run(
+        [server.local(arg) for arg in argv], cwd, {k: server.local(v) for k, v in env.items()}
+    )
+    assert "Deleted" in output.stdout
+    assert server.purged()
+
+
+def check_yaml(block: Block, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    if yaml is None:
+        # The command at least: a flow sequence of strings, as JSON writes one.
+        for command in re.findall(r"^\s*command: (\[.*\])$", block.body, re.M):
+            a_documented_command(shlex.join(json.loads(command)))
+        return
+    for manifest in yaml.safe_load_all(block.body):
+        if isinstance(manifest, dict) and manifest.get("kind") == "CronJob":
+            check_cronjob(manifest, request)
+
+
+def check_cronjob(manifest: dict, request: pytest.FixtureRequest) -> None:
+    assert manifest["apiVersion"] == "batch/v1"
+    schedule = manifest["spec"]["schedule"].split()
+    assert is_cron_schedule(schedule), schedule
+    pod = manifest["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    assert pod["restartPolicy"] in {"Never", "OnFailure"}
+    volumes = {volume["name"] for volume in pod.get("volumes", [])}
+    server: Server = request.getfixturevalue("server")
+    for container in pod["containers"]:
+        argv = [*container.get("command", []), *container.get("args", [])]
+        a_documented_command(shlex.join(argv))
+        mounts = container.get("volumeMounts", [])
+        assert {mount["name"] for mount in mounts} <= volumes
+        env = {item["name"]: item["value"] for item in container.get("env", [])}
+        # The files it names are in the container: under a volume it mounts.
+        for value in env.values():
+            if value.startswith(SERVER_CONFIG + "/"):
+                assert any(value.startswith(mount["mountPath"] + "/") for mount in mounts)
+        cwd = Path(server.local(container["workingDir"]))
+        local_env = {"PATH": SYSTEMD_PATH} | {k: server.local(v) for k, v in env.items()}
+        output = run([server.local(arg) for arg in argv], cwd, local_env)
+        assert "Deleted" in output.stdout
+        assert server.purged()
+
+
+BLOCK_CHECKS: dict[str, Callable[[Block, pytest.FixtureRequest, Path], None]] = {
+    "crontab": check_crontab,
+    "ini": check_systemd_unit,
+    "yaml": check_yaml,
+}
+
+
 def runner_for(command: Command) -> Runner | None:
     for pattern, runner in RUNNERS:
         if pattern.fullmatch(command.text):
@@ -456,6 +707,13 @@ def test_documented_command_works(command, request, tmp_path):
     if runner is None:
         pytest.fail(f"{command.doc}: no runner here knows `{command.text}`: add one to {__file__}")
     runner(command, request, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "block", BLOCKS, ids=[f"{b.doc}: {b.label} {b.body.splitlines()[0][:60]}" for b in BLOCKS]
+)
+def test_documented_schedules_and_manifests_hold_and_their_jobs_run(block, request, tmp_path):
+    BLOCK_CHECKS[block.label](block, request, tmp_path)
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=[d.relative_to(ROOT).as_posix() for d in DOCS])
@@ -505,8 +763,11 @@ def test_links_and_code_references_point_at_what_exists(doc):
 def _variables_read() -> set[str]:
     settings = (ROOT / "sgid_rp" / "settings.py").read_text()
     server = (ROOT / "gunicorn.conf.py").read_text()
-    return set(re.findall(r"env\.\w+\(\s*\"([A-Z0-9_]+)\"", settings)) | set(
-        re.findall(r"environ\.get\(\s*\"([A-Z0-9_]+)\"", server)
+    return (
+        set(re.findall(r"env\.\w+\(\s*\"([A-Z0-9_]+)\"", settings))
+        | set(re.findall(r"environ\.get\(\s*\"([A-Z0-9_]+)\"", server))
+        # A secret read file-aware has a second variable: the file's path.
+        | {f"{name}_FILE" for name in _secrets_from_files()}
     )
 
 

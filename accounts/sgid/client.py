@@ -2,7 +2,7 @@
 
 `start` builds the authorization request for a new login attempt; `finish` takes the attempt back
 with the callback's query and makes exactly two calls to sgID (token, then userinfo), verifying
-the ID token against the cached JWKS in between. The private key is parsed once, by the caller,
+the ID token against the cached JWKS in between. The private keys are parsed once, by the caller,
 and the HTTP session is shared, so a warm login does nothing twice.
 
 A caller that wants to know how long each step took passes `observe`, called after each step with
@@ -16,13 +16,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import requests
-from jwcrypto.jwk import JWK
 
 from .authorize import LoginAttempt, authorization_url, code_from_callback, new_attempt
 from .config import ClientConfig
 from .errors import ProviderUntrusted, SgidError
 from .id_token import verify_id_token
 from .jwks import JwksCache
+from .keys import DecryptionKeys
 from .tokens import exchange_code
 from .userinfo import decrypt_userinfo, fetch_userinfo
 
@@ -49,7 +49,7 @@ class SgidClient:
         self,
         config: ClientConfig,
         *,
-        private_key: JWK,
+        private_keys: DecryptionKeys,
         http: requests.Session,
         jwks: JwksCache,
         clock: Callable[[], float] = time.time,
@@ -57,7 +57,7 @@ class SgidClient:
         self.config = config
         self.http = http
         self.jwks = jwks
-        self._private_key = private_key
+        self._private_keys = private_keys
         self._clock = clock
 
     def start(self) -> tuple[LoginAttempt, str]:
@@ -103,7 +103,7 @@ class SgidClient:
         clock.lap("id_token")
         body = fetch_userinfo(self.http, self.config, tokens.access_token)
         clock.lap("userinfo")
-        data = decrypt_userinfo(body, self._private_key, claims.sub)
+        data = decrypt_userinfo(body, self._private_keys, claims.sub)
         clock.lap("decrypt")
         return Identity(sub=claims.sub, data=data, amr=claims.amr)
 

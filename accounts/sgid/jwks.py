@@ -121,6 +121,7 @@ class JwksCache:
         ttl: float = 60 * 60,
         cooldown: float = 60,
         clock: Callable[[], float] = time.time,
+        on_refetch_refused: Callable[[], None] = lambda: None,
     ) -> None:
         self._http = http
         self._uri = jwks_uri
@@ -129,6 +130,8 @@ class JwksCache:
         self._ttl = ttl
         self._cooldown = cooldown
         self._clock = clock
+        # Told each time the cooldown refuses a refetch for an unknown kid (for a metric).
+        self._on_refetch_refused = on_refetch_refused
         # Replaced whole, never mutated, so readers need no lock.
         self._snapshot = _EMPTY
         self._refresh_lock = threading.Lock()
@@ -195,11 +198,13 @@ class JwksCache:
                 return self._snapshot.keys
             now = self._clock()
             if now < self._refetch_after:
+                self._on_refetch_refused()
                 return self._snapshot.keys
             # False: another process refetched within the cooldown. None: the shared store
             # did not answer, and this process's own cooldown stands in for it, so a rotation
             # is still picked up while the cache is down, and forged kids still fetch rarely.
             if self._store.add(self._cooldown_key, 1, self._cooldown) is False:
+                self._on_refetch_refused()
                 return self._snapshot.keys
             self._refetch_after = now + self._cooldown
             try:

@@ -12,12 +12,12 @@ import re
 from typing import Any
 
 import requests
-from jwcrypto.jwk import JWK
 
 from .config import ClientConfig
 from .e2ee import decrypt_field, unwrap_data_key
 from .errors import ProviderUnavailable, UserinfoInvalid
 from .http import request_json
+from .keys import DecryptionKeys
 
 # RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). An unknown scope is shown under
 # its own name, so the name must be one.
@@ -43,8 +43,11 @@ def fetch_userinfo(
     return response.body
 
 
-def decrypt_userinfo(body: dict[str, Any], private_key: JWK, expected_sub: str) -> dict[str, str]:
-    """The consented data as {scope: text}, after checking the subject and decrypting it."""
+def decrypt_userinfo(
+    body: dict[str, Any], private_keys: DecryptionKeys, expected_sub: str
+) -> dict[str, str]:
+    """The consented data as {scope: text}, after checking the subject and decrypting it with
+    whichever of the client's keys it was encrypted to."""
     sub = body.get("sub")
     # The ID token's sub is printable ASCII (id_token.check_subject), so any other text differs
     # from it; and a lone surrogate, which JSON can carry ("\ud800"), cannot even be encoded.
@@ -65,7 +68,7 @@ def decrypt_userinfo(body: dict[str, Any], private_key: JWK, expected_sub: str) 
         raise UserinfoInvalid("userinfo data is not a map of scope to JWE")
     if not isinstance(encrypted_key, str):
         raise UserinfoInvalid("userinfo data without its encrypted key")
-    data_key = unwrap_data_key(encrypted_key, private_key)
+    data_key = unwrap_data_key(encrypted_key, private_keys)
     return {scope: check_text(decrypt_field(value, data_key)) for scope, value in data.items()}
 
 

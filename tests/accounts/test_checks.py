@@ -26,6 +26,8 @@ def production(settings):
     settings.SGID_REDIRECT_URI = "https://rp.example/auth/callback"
     settings.SGID_PRIVATE_KEY = m.pem(m.rsa_key("client"))
     settings.SGID_PRIVATE_KEY_FILE = ""
+    settings.SGID_PRIVATE_KEY_NEXT = ""
+    settings.SGID_PRIVATE_KEY_NEXT_FILE = ""
     settings.SGID_SCOPES = "openid myinfo.name"
     settings.SGID_HTTP_TIMEOUT = 5
     settings.SGID_JWKS_TTL = 3600
@@ -75,6 +77,60 @@ def test_unreadable_private_key_file(production, tmp_path):
     result = messages()
     assert ids(result) == {"accounts.E003"}
     assert "SGID_PRIVATE_KEY_FILE" in result[0][1]
+
+
+# --- The second key of a rotation ----------------------------------------------------------
+
+
+def test_a_next_key_beside_the_current_one_passes(production, tmp_path):
+    production.SGID_PRIVATE_KEY_NEXT = m.pem(m.rsa_key("client-next"))
+    assert messages() == []
+    production.SGID_PRIVATE_KEY_NEXT = ""
+    key_file = tmp_path / "next.pem"
+    key_file.write_text(m.pem(m.rsa_key("client-next")))
+    production.SGID_PRIVATE_KEY_NEXT_FILE = str(key_file)
+    assert messages() == []
+
+
+@pytest.mark.parametrize(
+    ("pem", "words"),
+    [
+        (lambda: "garbage", "not PEM"),
+        (lambda: m.pem(m.ec_key()), "not an RSA key"),
+        (lambda: m.pem(m.rsa_key("small", bits=1024)), "1024 bits"),
+    ],
+)
+def test_an_unusable_next_key_is_an_error_naming_it(production, pem, words):
+    production.SGID_PRIVATE_KEY_NEXT = pem()
+    result = messages()
+    assert ids(result) == {"accounts.E015"}
+    assert words in result[0][1]
+    assert "SGID_PRIVATE_KEY_NEXT" in result[0][1]
+    assert "SGID_PRIVATE_KEY_NEXT" in result[0][2]
+
+
+def test_an_unreadable_next_key_file_is_an_error_naming_it(production, tmp_path):
+    production.SGID_PRIVATE_KEY_NEXT_FILE = str(tmp_path / "missing.pem")
+    result = messages()
+    assert ids(result) == {"accounts.E015"}
+    assert "SGID_PRIVATE_KEY_NEXT_FILE" in result[0][1]
+    assert "cannot be read" in result[0][1]
+
+
+def test_the_same_key_as_current_and_next_is_a_warning(production, tmp_path):
+    key_file = tmp_path / "same.pem"
+    key_file.write_text(m.pem(m.rsa_key("client"), "pkcs1"))  # the same key, written otherwise
+    production.SGID_PRIVATE_KEY_NEXT_FILE = str(key_file)
+    result = messages()
+    assert ids(result) == {"accounts.W002"}
+    assert "SGID_PRIVATE_KEY_NEXT_FILE" in result[0][1]
+    assert "sgid_keygen" in result[0][2]
+
+
+def test_a_next_key_beside_an_unusable_current_key_reports_the_current_one(production):
+    production.SGID_PRIVATE_KEY = "garbage"
+    production.SGID_PRIVATE_KEY_NEXT = m.pem(m.rsa_key("client-next"))
+    assert ids(messages()) == {"accounts.E003"}
 
 
 @pytest.mark.parametrize(

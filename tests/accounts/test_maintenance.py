@@ -115,3 +115,17 @@ def test_a_purge_the_database_refuses_is_one_log_line_and_no_error(purging, clie
     assert response.status_code == 200
     (line,) = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert line.getMessage().startswith("database unavailable (OperationalError): purge")
+
+
+def test_a_request_purges_audit_entries_past_the_retention_too(purging, client, admin_user):
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    old, recent = (
+        LogEntry.objects.create(user=admin_user, action_flag=CHANGE, object_repr=name)
+        for name in ("old", "recent")
+    )
+    LogEntry.objects.filter(pk=old.pk).update(
+        action_time=timezone.now() - timedelta(days=purging.LOGIN_EVENT_RETENTION_DAYS + 1)
+    )
+    client.get("/livez")
+    assert list(LogEntry.objects.values_list("pk", flat=True)) == [recent.pk]

@@ -249,6 +249,26 @@ def test_userinfo_decrypts_to_the_personas_exact_values(flow: Flow, client: Clie
     assert _decrypt(body) == {"myinfo.name": "NGUYỄN THỊ MAI", "myinfo.date_of_birth": "1990-07"}
 
 
+def test_userinfo_is_encrypted_to_the_client_key_registered_last(
+    flow: Flow, settings: Any, tmp_path: Any
+) -> None:
+    upcoming = jwk.JWK.generate(kty="RSA", size=2048)
+    registered = tmp_path / "registered.pem"
+    registered.write_bytes(upcoming.export_to_pem())  # its public key only, as sgID holds it
+    settings.SGID_MOCK_CLIENT_KEY_FILE = str(registered)
+    tokens = flow.tokens("nguyen-thi-mai", scope="openid myinfo.name")
+
+    body = flow.userinfo(tokens["access_token"]).json()
+
+    with pytest.raises(Exception, match="No recipient matched"):
+        _decrypt(body)  # the generated client key no longer opens it
+    outer = jwe.JWE()
+    outer.deserialize(body["key"], key=upcoming)
+    inner = jwe.JWE()
+    inner.deserialize(body["data"]["myinfo.name"], key=jwk.JWK.from_json(outer.payload))
+    assert inner.payload.decode() == "NGUYỄN THỊ MAI"
+
+
 def test_userinfo_sends_json_text_and_multi_line_values_as_they_are(flow: Flow) -> None:
     tokens = flow.tokens("nur-aisyah")
 

@@ -1,4 +1,5 @@
-"""The provider's key files: made once, private, shared by processes that start together."""
+"""The provider's key files: made once, private, shared by processes that start together; and the
+client public key registered with it, which can be switched to another (a rotation)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ import multiprocessing
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from django.core.exceptions import ImproperlyConfigured
+from pytest_django import Settings
 
 from sgid_mock import keys
 
@@ -112,3 +116,61 @@ def test_without_hard_links_the_key_is_still_created_once(
     assert (tmp_path / keys.SIGNING_KEY_FILE).read_bytes() == before
     assert _mode(tmp_path / keys.SIGNING_KEY_FILE) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(KEY_FILES)
+
+
+def _modulus(public: Any) -> int:
+    return int.from_bytes(base64.urlsafe_b64decode(public["n"] + "=="), "big")
+
+
+def _new_key_file(path: Path, *, public: bool) -> rsa.RSAPrivateKey:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    if public:
+        pem = key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    else:
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+    path.write_bytes(pem)
+    return key
+
+
+def test_the_registered_client_key_is_the_generated_one_by_default(settings: Settings) -> None:
+    settings.SGID_MOCK_CLIENT_KEY_FILE = ""
+
+    assert keys.registered_client_key() is keys.client_encryption_key(keys.key_dir())
+
+
+@pytest.mark.parametrize("public", [True, False], ids=["public-key", "key-pair"])
+def test_the_registered_client_key_can_be_another_pem_file(
+    settings: Settings, tmp_path: Path, public: bool
+) -> None:
+    path = tmp_path / "registered.pem"
+    key = _new_key_file(path, public=public)
+    settings.SGID_MOCK_CLIENT_KEY_FILE = str(path)
+
+    registered = keys.registered_client_key()
+
+    assert not registered.has_private
+    assert _modulus(registered) == key.public_key().public_numbers().n
+    assert keys.registered_client_key() is registered  # parsed once
+
+
+def test_an_unusable_registered_client_key_names_the_setting(
+    settings: Settings, tmp_path: Path
+) -> None:
+    not_rsa = tmp_path / "ec.pem"
+    not_rsa.write_bytes(
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("garbage")
+    for path in (tmp_path / "missing.pem", garbage, not_rsa):
+        settings.SGID_MOCK_CLIENT_KEY_FILE = str(path)
+        with pytest.raises(ImproperlyConfigured, match="SGID_MOCK_CLIENT_KEY_FILE"):
+            keys.registered_client_key()

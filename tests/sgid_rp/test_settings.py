@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -140,3 +142,108 @@ def test_gunicorn_and_the_settings_agree_on_the_threads_per_worker(tmp_path):
             os.environ.update(saved)
         assert gunicorn["threads"] == site[0]
         assert 1 <= site[1] < site[0]
+
+
+# --- Secrets from files ---------------------------------------------------------------------
+
+SECRETS = {
+    "SECRET_KEY": "$-a-django-key-may-begin-with-a-dollar-" + "k" * 12,
+    "SECRET_KEY_FALLBACKS": "old-key-1,$old-key-2",
+    "SGID_CLIENT_SECRET": "client-secret-from-a-file",
+    "DATABASE_URL": "postgres://rp:pa$$word@db.example:5432/site",
+    "CACHE_URL": "redis://cache.example:6379/2",
+}
+
+
+def secret_files(directory: Path, **values: str) -> dict[str, str]:
+    """NAME_FILE for each NAME, naming a file that holds its value as `echo` writes it."""
+    files = {}
+    for name, value in values.items():
+        path = directory / name.lower()
+        path.write_text(value + "\n")
+        files[f"{name}_FILE"] = str(path)
+    return files
+
+
+def start(tmp_path: Path, **environment: str) -> subprocess.CompletedProcess[str]:
+    """`manage.py check` in a fresh process with only this environment (and no .env)."""
+    env = {"PATH": os.environ["PATH"], "ENV_FILE": str(tmp_path / "absent"), **environment}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+def test_each_secret_is_read_from_the_file_its_file_variable_names(tmp_path):
+    read = in_a_fresh_process(
+        "[settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS, settings.SGID_CLIENT_SECRET, "
+        "settings.DATABASES['default']['HOST'], settings.DATABASES['default']['PASSWORD'], "
+        "settings.DATABASES['default']['NAME'], settings.CACHES['default']['LOCATION']]",
+        tmp_path / "none",
+        **secret_files(tmp_path, **SECRETS),
+    )
+    # The file's trailing newline is no part of the value, and a leading $ is no proxy.
+    assert read == [
+        SECRETS["SECRET_KEY"],
+        ["old-key-1", "$old-key-2"],
+        SECRETS["SGID_CLIENT_SECRET"],
+        "db.example",
+        "pa$$word",
+        "site",
+        SECRETS["CACHE_URL"],
+    ]
+
+
+def test_a_secret_in_the_environment_is_taken_as_written_too(tmp_path):
+    # django-environ would read "$-a-django-key..." as the name of another variable.
+    key = in_a_fresh_process(
+        "settings.SECRET_KEY", tmp_path / "none", SECRET_KEY=SECRETS["SECRET_KEY"]
+    )
+    assert key == SECRETS["SECRET_KEY"]
+
+
+@pytest.mark.parametrize("name", list(SECRETS))
+def test_an_unreadable_secret_file_stops_start_up_naming_the_variable_and_the_path(tmp_path, name):
+    missing = tmp_path / "run" / "secrets" / name.lower()
+    environment = {"SECRET_KEY": "k" * 50} if name != "SECRET_KEY" else {}
+    result = start(tmp_path, **environment, **{f"{name}_FILE": str(missing)})
+    assert result.returncode != 0
+    assert f"{name}_FILE: cannot read {missing} (No such file or directory)." in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda path: path.mkdir(), "SECRET_KEY_FILE: cannot read {} (Is a directory)."),
+        (
+            lambda path: path.write_bytes(b"\xff" + SECRETS["SECRET_KEY"].encode()),
+            "SECRET_KEY_FILE: {} is not UTF-8 text.",
+        ),
+        (lambda path: path.write_text("\n"), "SECRET_KEY_FILE: {} is empty."),
+    ],
+    ids=["a-directory", "not-text", "empty"],
+)
+def test_a_secret_file_that_holds_no_secret_is_refused_without_echoing_it(tmp_path, make, says):
+    path = tmp_path / "secret-key"
+    make(path)
+    result = start(tmp_path, SECRET_KEY_FILE=str(path))
+    assert result.returncode != 0
+    assert says.format(path) in result.stderr
+    assert SECRETS["SECRET_KEY"][1:] not in result.stderr
+
+
+def test_a_secret_set_in_the_file_variable_by_mistake_is_not_echoed(tmp_path):
+    result = start(tmp_path, SECRET_KEY_FILE=SECRETS["SECRET_KEY"])
+    assert result.returncode != 0
+    assert "SECRET_KEY_FILE must be the absolute path of a file." in result.stderr
+    assert SECRETS["SECRET_KEY"][1:] not in result.stderr
+
+
+def test_a_secret_and_its_file_together_are_refused_rather_than_one_chosen(tmp_path):
+    files = secret_files(tmp_path, SGID_CLIENT_SECRET="from-the-file")
+    result = start(
+        tmp_path, SECRET_KEY="k" * 50, SGID_CLIENT_SECRET="from-the-environment", **files
+    )
+    assert result.returncode != 0
+    assert "Set SGID_CLIENT_SECRET or SGID_CLIENT_SECRET_FILE, not both." in result.stderr
+    assert "from-the-file" not in result.stderr
+    assert "from-the-environment" not in result.stderr

@@ -1,8 +1,8 @@
 """`manage.py purge_expired`: what the site purges by itself every PURGE_INTERVAL, on demand.
 
-Expired sessions, their index rows, used login states, and login events older than
-LOGIN_EVENT_RETENTION_DAYS (or --events-older-than DAYS). For operators who prefer a schedule of
-their own (cron, a systemd timer, a Kubernetes CronJob) to the site's own purge.
+Expired sessions, their index rows, used login states, and login events and audit trail entries
+older than LOGIN_EVENT_RETENTION_DAYS (or --events-older-than DAYS). For operators who prefer a
+schedule of their own (cron, a systemd timer, a Kubernetes CronJob) to the site's own purge.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from accounts.maintenance import purge
 
 
 class Command(BaseCommand):
-    help = "Delete expired sessions, used login states and old login events."
+    help = "Delete expired sessions, used login states, old login events and audit entries."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -24,7 +24,8 @@ class Command(BaseCommand):
             type=int,
             default=settings.LOGIN_EVENT_RETENTION_DAYS,
             metavar="DAYS",
-            help="delete login events older than this many days (default: %(default)s)",
+            help="delete login events and audit entries older than this many days "
+            "(default: %(default)s)",
         )
 
     def handle(self, *args: Any, events_older_than: int, **options: Any) -> None:
@@ -34,6 +35,6 @@ class Command(BaseCommand):
         purged = purge(event_days=events_older_than)
         self.stdout.write(
             f"Deleted {purged.sessions} expired sessions, {purged.session_index} session index "
-            f"rows, {purged.used_states} used login states and {purged.login_events} login "
-            f"events older than {events_older_than} days."
+            f"rows, {purged.used_states} used login states, {purged.audit_entries} audit trail "
+            f"entries and {purged.login_events} login events older than {events_older_than} days."
         )

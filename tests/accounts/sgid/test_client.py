@@ -13,6 +13,7 @@ from accounts.sgid.authorize import MAX_CODE_LENGTH
 from accounts.sgid.client import SgidClient
 from accounts.sgid.errors import LoginCancelled, ProviderUnavailable, ProviderUntrusted
 from accounts.sgid.jwks import JwksCache, MemoryStore
+from accounts.sgid.keys import DecryptionKeys
 from tests.support import material as m
 from tests.support.factories import make_config
 
@@ -24,7 +25,7 @@ def make_client(jwks=None):
     http = requests.Session()
     return SgidClient(
         CONFIG,
-        private_key=jwk.JWK.from_pyca(m.rsa_key("client")),
+        private_keys=DecryptionKeys(jwk.JWK.from_pyca(m.rsa_key("client"))),
         http=http,
         jwks=jwks or JwksCache(http, CONFIG.jwks_uri, store=MemoryStore(), timeout=2),
     )

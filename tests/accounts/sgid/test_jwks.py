@@ -82,12 +82,14 @@ def test_a_rotated_key_is_found_with_one_refetch(store, clock):
 @responses.activate
 def test_unknown_kids_refetch_at_most_once_per_cooldown(store, clock):
     calls = responses.get(URI, json=m.jwks(K1))
-    cache = make(store, clock, cooldown=60)
+    refused: list[None] = []
+    cache = make(store, clock, cooldown=60, on_refetch_refused=lambda: refused.append(None))
     cache.key_for("k1")
     for i in range(200):
         with pytest.raises(IdTokenInvalid, match="not in sgID's JWKS"):
             cache.key_for(f"forged-{i}")
     assert calls.call_count == 2  # the first fetch and one refetch
+    assert len(refused) == 199  # each refusal told, for the metric
     clock.now += 61
     with pytest.raises(IdTokenInvalid):
         cache.key_for("forged-again")
@@ -97,11 +99,14 @@ def test_unknown_kids_refetch_at_most_once_per_cooldown(store, clock):
 @responses.activate
 def test_the_cooldown_is_shared_between_processes(store, clock):
     calls = responses.get(URI, json=m.jwks(K1))
-    first, second = make(store, clock), make(store, clock)
+    refused: list[None] = []
+    first = make(store, clock)
+    second = make(store, clock, on_refetch_refused=lambda: refused.append(None))
     for cache in (first, second):
         with pytest.raises(IdTokenInvalid):
             cache.key_for("forged")
     assert calls.call_count == 2
+    assert len(refused) == 1  # the second process, refused by the shared cooldown
 
 
 @responses.activate

@@ -1,17 +1,19 @@
-"""sgID's end-to-end encrypted userinfo: both layers, both algorithm families, every rejection."""
+"""sgID's end-to-end encrypted userinfo: both layers, both algorithm families, every rejection,
+and either of two client keys while one is rotated."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from jwcrypto import jwk
+from jwcrypto import jwe, jwk
 
-from accounts.sgid.errors import DecryptionFailed, UserinfoInvalid
+from accounts.sgid.errors import DecryptionFailed, ProviderUntrusted, UserinfoInvalid
+from accounts.sgid.keys import DecryptionKeys, key_id
 from accounts.sgid.userinfo import decrypt_userinfo
 from tests.support import material as m
 
-CLIENT_KEY = jwk.JWK.from_pyca(m.rsa_key("client"))
+CLIENT_KEY = DecryptionKeys(jwk.JWK.from_pyca(m.rsa_key("client")))
 DATA = {
     "myinfo.name": "陈美玲 NGUYỄN THỊ MAI",
     "myinfo.children_birth_records": json.dumps([{"name": "TAN XIAO MING"}]),
@@ -176,3 +178,62 @@ def test_rejects_a_scope_name_that_is_no_scope_token(scope):
     body = m.userinfo({**DATA, scope: "value"})
     with pytest.raises(UserinfoInvalid, match="scope"):
         decrypt_userinfo(body, CLIENT_KEY, m.SUB)
+
+
+# --- Two keys, while the client's key is rotated ---------------------------------------------
+
+CURRENT = jwk.JWK.from_pyca(m.rsa_key("client"))
+NEXT = jwk.JWK.from_pyca(m.rsa_key("client-next"))
+BOTH = DecryptionKeys(CURRENT, next=NEXT)
+
+
+def _with_kid(body, recipient, kid):
+    """`body` with its key layer encrypted afresh to `recipient`, naming `kid` in the header."""
+    data_key = jwk.JWK.generate(kty="oct", size=128)
+    header = {"alg": "RSA-OAEP-256", "enc": "A256GCM", "kid": kid}
+    token = jwe.JWE(data_key.export().encode(), json.dumps(header))
+    token.add_recipient(jwk.JWK.from_pyca(recipient.public_key()))
+    fields = {
+        scope: m.encrypt(value.encode(), data_key, "A128GCMKW", "A128GCM")
+        for scope, value in DATA.items()
+    }
+    return {**body, "key": token.serialize(compact=True), "data": fields}
+
+
+@pytest.mark.parametrize("family", ["sgid", "alt"])
+@pytest.mark.parametrize("recipient", ["client", "client-next"])
+def test_with_two_keys_userinfo_encrypted_to_either_decrypts(recipient, family):
+    body = m.userinfo(DATA, recipient=m.rsa_key(recipient), family=family)
+    assert decrypt_userinfo(body, BOTH, m.SUB) == DATA
+
+
+def test_userinfo_encrypted_to_the_next_key_is_refused_without_it():
+    body = m.userinfo(DATA, recipient=m.rsa_key("client-next"))
+    with pytest.raises(DecryptionFailed):
+        decrypt_userinfo(body, DecryptionKeys(CURRENT), m.SUB)
+
+
+def test_with_two_keys_userinfo_encrypted_to_neither_is_untrusted():
+    body = m.userinfo(DATA, recipient=m.rsa_key("stranger"))
+    with pytest.raises(ProviderUntrusted) as raised:
+        decrypt_userinfo(body, BOTH, m.SUB)
+    assert raised.value.code == "untrusted"
+
+
+@pytest.mark.parametrize("recipient", ["client", "client-next"])
+def test_a_kid_naming_one_of_the_keys_decrypts_with_it(recipient):
+    key = m.rsa_key(recipient)
+    body = _with_kid(m.userinfo(DATA), key, key_id(jwk.JWK.from_pyca(key)))
+    assert decrypt_userinfo(body, BOTH, m.SUB) == DATA
+
+
+def test_a_kid_naming_one_key_is_not_opened_with_the_other():
+    body = _with_kid(m.userinfo(DATA), m.rsa_key("client-next"), key_id(CURRENT))
+    with pytest.raises(DecryptionFailed):
+        decrypt_userinfo(body, BOTH, m.SUB)
+
+
+@pytest.mark.parametrize("kid", ["sgid-key-1", "", 42, None])
+def test_a_kid_naming_neither_key_tries_each_in_turn(kid):
+    body = _with_kid(m.userinfo(DATA), m.rsa_key("client-next"), kid)
+    assert decrypt_userinfo(body, BOTH, m.SUB) == DATA

@@ -79,7 +79,7 @@ def deployed(
     names: tuple[str, ...] = ("A", "B"),
     *,
     workers: int | None = 2,
-    threads: int | None = 4,
+    threads: int | None = None,
     extra_env: dict[str, str] | None = None,
     database_url: str | None = None,
     cache_url: str | None = None,
