@@ -7,10 +7,17 @@ request id, admin.py); this module writes the rest: the user admin's *Deactivate
 
 `change_message` keeps Django's format, a JSON list of sub-messages: Django's own
 (`{"changed": {"fields": ["Active"]}}`) where they say what happened, so its History page reads
-right, and two of ours, which Django's renderer passes over: `{"event": ...}` for what Django has
-no words for, and `{"request_id": ...}`, the key to the request's log lines. `describe` and
-`request_id_of` read them for the audit list. No entry holds more about a person than the user
-admin shows (the display name, as `object_repr`); none holds a `sub`, an NRIC or consented data.
+right, and three of ours, which Django's renderer passes over: `{"event": ...}` for what Django
+has no words for, `{"request_id": ...}`, the key to the request's log lines, and
+`{"acted_by": ...}` (below). `describe` and `request_id_of` read them for the audit list. No
+entry holds more about a person than the user admin shows (the display name, as `object_repr`;
+a deleted admin's number and username); none holds a `sub`, an NRIC or consented data.
+
+`LogEntry.user` cascades (Django declares it on_delete=CASCADE), so an entry naming whoever acted
+would be deleted with their account. What they did as a person goes with it (their sign-outs);
+what they did as an admin does not: before their row is deleted, their other entries move to
+ACCOUNT_HOLDER, each keeping `{"acted_by": ...}`, the number and username the admin list knew
+them by, as one more sub-message.
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.signals import user_logged_out
 from django.contrib.contenttypes.models import ContentType
-from django.db.models.signals import post_delete
+from django.db.models import Case, F, TextField, Value, When
+from django.db.models.functions import Concat, Left, Length
+from django.db.models.signals import post_delete, pre_delete
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.text import capfirst
@@ -34,17 +43,19 @@ from operations.requestlog import current_request_id
 
 from .models import User
 
-# Whom the entry for a deleted account names when the person deleted is the one who asked.
-# LogEntry.user cascades (Django declares it on_delete=CASCADE): an entry naming the person
-# would be deleted with their row, in the same DELETE. This account is never deleted, so the
-# entry survives. Parentheses make a username that Django's username validator (letters, digits
-# and @.+-_) refuses, so no person's account can be it; it cannot sign in (inactive, no usable
-# password, no sub), and the user admin does not list it.
+# Whom an entry names when the account that acted is deleted, or is being deleted by its own
+# holder: an entry naming that account would be deleted with its row, in the same DELETE. This
+# account is never deleted, so the entry survives. Parentheses make a username that Django's
+# username validator (letters, digits and @.+-_) refuses, so no person's account can be it; it
+# cannot sign in (inactive, no usable password, no sub), and the user admin does not list it.
 ACCOUNT_HOLDER = "(account holder)"
 
 # Set at logout to (request id, user id). delete_account signs its person out and then deletes
 # them, in one request: that is what tells their own deletion from any other.
 _signed_out: ContextVar[tuple[str, Any] | None] = ContextVar("audit_signed_out", default=None)
+
+# A sign-out's sub-message as _entry writes it (json.dumps, default separators), to find one in SQL.
+_SIGNED_OUT = json.dumps({"event": "signed_out"})
 
 
 def account_holder() -> User:
@@ -135,8 +146,8 @@ def _on_logged_out(
 ) -> None:
     if user is None or user.pk is None:
         return  # no one was signed in
-    # Entries naming the person go with their account if it is deleted (LogEntry.user
-    # cascades): what they did is theirs; what admins did to them stays.
+    # The entry names the person and goes with their account if it is deleted (LogEntry.user
+    # cascades, and _keep_what_they_did leaves sign-outs to it): their sign-outs are theirs.
     _entry(user.pk, user, CHANGE, {"event": "signed_out"}).save()
     _signed_out.set((current_request_id(), user.pk))
 
@@ -149,12 +160,67 @@ def _on_user_deleted(sender: Any, instance: User, **kwargs: Any) -> None:
         _own_deletion(instance).save()
 
 
+def _keep_what_they_did(sender: Any, instance: User, **kwargs: Any) -> None:
+    """Before a user row is deleted: what they did, but their sign-outs, moves to ACCOUNT_HOLDER.
+
+    Django sends pre_delete inside the deletion's transaction, before it deletes the entries that
+    name the user (LogEntry.user cascades): the move commits with the deletion or not at all. The
+    cascade is a query on `user_id`, run after this signal, so it no longer finds the moved rows.
+    That holds while LogEntry has no delete receivers of its own (nor any for every sender):
+    with one, Django loads the entries first and deletes them by id, moved or not.
+    """
+    if instance.username == ACCOUNT_HOLDER:
+        return  # never deleted by the site (the user admin does not list it)
+    theirs = LogEntry.objects.filter(user_id=instance.pk).exclude(
+        change_message__contains=_SIGNED_OUT
+    )
+    if not theirs.exists():
+        return  # the common case, a citizen: nothing but sign-outs, if anything
+    by = json.dumps({"acted_by": {"id": instance.pk, "username": instance.username}})
+    message, text = F("change_message"), TextField()
+    # One UPDATE, however many entries: the sub-message is appended to the JSON list in SQL.
+    theirs.update(
+        user_id=account_holder().pk,
+        change_message=Case(
+            When(change_message__in=("", "[]"), then=Value(f"[{by}]")),
+            When(
+                change_message__startswith="[",
+                change_message__endswith="]",
+                then=Concat(
+                    Left(message, Length(message) - 1), Value(f", {by}]"), output_field=text
+                ),
+            ),
+            # Free text, which only third-party code writes: it stays text, and says who.
+            default=Concat(
+                message,
+                Value(f" (by user #{instance.pk} ({instance.username}))"),
+                output_field=text,
+            ),
+            output_field=text,
+        ),
+    )
+
+
 def describe(entry: LogEntry) -> str:
-    """The entry in a sentence: ours for our events, Django's for its own."""
+    """The entry in a sentence, ours for our events, Django's for its own; and who acted, if the
+    account that did has been deleted since."""
+    sentence = _sentence(entry)
+    acted_by = next((p["acted_by"] for p in _parts(entry) if "acted_by" in p), None)
+    if not isinstance(acted_by, dict):
+        return sentence
+    return gettext("%(sentence)s By user #%(id)s (%(username)s), since deleted.") % {
+        "sentence": sentence,
+        "id": acted_by.get("id", "?"),
+        "username": acted_by.get("username", "?"),
+    }
+
+
+def _sentence(entry: LogEntry) -> str:
     for part in _parts(entry):
         if sentence := _event_sentence(part):
             return sentence
-    if entry.is_deletion():
+    # Django writes a deletion with no message; free text (third-party code's) says more.
+    if entry.is_deletion() and (not entry.change_message or entry.change_message[0] == "["):
         return gettext("Deleted.")
     return entry.get_change_message()
 
@@ -210,4 +276,5 @@ def _parts(entry: LogEntry) -> list[dict[str, Any]]:
 
 def connect() -> None:
     user_logged_out.connect(_on_logged_out, dispatch_uid="accounts.audit.logout")
+    pre_delete.connect(_keep_what_they_did, sender=User, dispatch_uid="accounts.audit.deleting")
     post_delete.connect(_on_user_deleted, sender=User, dispatch_uid="accounts.audit.deleted")

@@ -49,4 +49,4 @@ def connect() -> None:
     user_logged_out.connect(_on_logout, dispatch_uid="accounts.sessions.logout")
     post_save.connect(_on_user_saved, sender=User, dispatch_uid="accounts.sessions.saved")
     pre_delete.connect(_on_user_deleted, sender=User, dispatch_uid="accounts.sessions.deleted")
-    audit.connect()  # logouts and a person's own deletion, in the audit trail
+    audit.connect()  # logouts, own deletions, and entries outliving the admin who made them

@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.audit import ACCOUNT_HOLDER, describe, request_id_of
@@ -135,7 +137,9 @@ def test_making_someone_staff_on_the_change_form_is_recorded(admin_client, admin
 
 def test_an_admins_deletion_is_recorded_and_outlives_the_account(admin_client, admin_user):
     user = User.objects.create(sub="sub-x", username="x", name="ONG MEI")
-    LogEntry.objects.create(user=user, action_flag=CHANGE, object_repr="theirs")
+    theirs = Client()
+    theirs.force_login(user)
+    theirs.post("/auth/logout")
     response = admin_client.post(f"/admin/accounts/user/{user.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not User.objects.filter(pk=user.pk).exists()
@@ -143,8 +147,8 @@ def test_an_admins_deletion_is_recorded_and_outlives_the_account(admin_client, a
     assert (entry.user, entry.action_flag, describe(entry)) == (admin_user, DELETION, "Deleted.")
     assert entry.object_repr == "ONG MEI"  # as the user admin showed them
     assert request_id_of(entry) == response["X-Request-ID"]
-    # What the deleted person did goes with them (LogEntry.user cascades, as Django has it).
-    assert not LogEntry.objects.filter(object_repr="theirs").exists()
+    # Their sign-out goes with them (LogEntry.user cascades, as Django has it).
+    assert LogEntry.objects.get().action_flag == DELETION
 
 
 def test_deleting_several_users_at_once_records_each(admin_client, admin_user):
@@ -163,6 +167,105 @@ def test_an_admin_deleting_their_own_account_leaves_a_record(admin_client, admin
     assert not User.objects.filter(pk=admin_user.pk).exists()
     entry = the_entry(object_id=str(admin_user.pk))
     assert (entry.user.username, describe(entry)) == (ACCOUNT_HOLDER, "Deleted their own account.")
+
+
+def another_admin(username="boss"):
+    browser = Client()
+    browser.force_login(
+        User.objects.create_superuser(username=username, password="unused-in-these-tests")
+    )
+    return browser
+
+
+def test_an_admins_entries_outlive_their_account_deleted_by_another_admin(
+    admin_client, admin_user, fake_sgid
+):
+    citizen = sign_in(Client(), fake_sgid)
+    deactivation = admin_client.post(
+        "/admin/accounts/user/", {"action": "deactivate", "_selected_action": [citizen.pk]}
+    )["X-Request-ID"]
+    admin_client.post("/auth/logout")
+    boss = another_admin()
+    gone = admin_user.pk
+    response = boss.post(f"/admin/accounts/user/{gone}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=gone).exists()
+    entry = the_entry(object_id=str(citizen.pk))
+    assert entry.user.username == ACCOUNT_HOLDER
+    said = f"Deactivated; 1 session ended. By user #{gone} (admin), since deleted."
+    assert describe(entry) == said
+    assert request_id_of(entry) == deactivation
+    assert entry.get_change_message() == "Changed Active."  # still Django's format
+    page = boss.get(AUDIT).content.decode()
+    assert said in page
+    assert f'<a href="/admin/accounts/user/{citizen.pk}/change/">TAN AH KOW</a>' in page
+    history = boss.get(f"/admin/accounts/user/{citizen.pk}/history/").content.decode()
+    assert f"{said} Request id {deactivation}." in history
+    # The citizen is as the admin left them; the admin's deletion is recorded by the other admin.
+    citizen_now = User.objects.get(pk=citizen.pk)
+    assert (citizen_now.sub, citizen_now.name, citizen_now.is_active) == (
+        m.SUB,
+        "TAN AH KOW",
+        False,
+    )
+    deletion = the_entry(object_id=str(gone))
+    assert (deletion.user.username, describe(deletion)) == ("boss", "Deleted.")
+    assert deletion.object_repr == "admin"
+    # The admin's own sign-out went with their account, as a citizen's does.
+    assert LogEntry.objects.count() == 2
+
+
+def test_an_admin_deleting_their_own_account_keeps_what_they_did(client, fake_sgid):
+    staff = sign_in(client, fake_sgid)
+    User.objects.filter(pk=staff.pk).update(is_staff=True, is_superuser=True)
+    citizen = sign_in(Client(), fake_sgid, sub="sub-citizen-aaaaaaaaaaaa", name="LIM AH SENG")
+    client.post("/admin/accounts/user/", {"action": "deactivate", "_selected_action": [citizen.pk]})
+    response = client.post("/account/delete")
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=staff.pk).exists()
+    entry = the_entry(object_id=str(citizen.pk))
+    assert entry.user.username == ACCOUNT_HOLDER
+    assert describe(entry) == (
+        f"Deactivated; 1 session ended. By user #{staff.pk} ({staff.username}), since deleted."
+    )
+    own = the_entry(object_id=str(staff.pk))  # their sign-out on the way out went with them
+    assert describe(own) == "Deleted their own account."
+    assert "TAN AH KOW" not in another_admin().get(AUDIT).content.decode()
+
+
+def test_an_admins_entries_of_every_kind_are_kept_in_the_same_few_queries(admin_user):
+    # As Django's admin writes them (an empty message, an empty list, a list), and free text.
+    kinds = [
+        (CHANGE, "[]"),
+        (DELETION, ""),
+        (CHANGE, '[{"changed": {"fields": ["Name"]}}]'),
+        (DELETION, "Edited."),
+    ]
+
+    def delete_admin_with(entries):
+        admin = User.objects.create_user(username=f"admin{entries}", is_staff=True)
+        for n in range(entries):
+            flag, message = kinds[n % len(kinds)]
+            LogEntry.objects.create(
+                user=admin, action_flag=flag, object_repr=f"{n:03}", change_message=message
+            )
+        pk = admin.pk
+        with CaptureQueriesContext(connection) as queries:
+            admin.delete()
+        return pk, len(queries)
+
+    pk, _ = delete_admin_with(4)
+    by = f"By user #{pk} (admin4), since deleted."
+    kept = LogEntry.objects.order_by("object_repr")
+    assert {entry.user.username for entry in kept} == {ACCOUNT_HOLDER}
+    assert [describe(entry) for entry in kept] == [
+        f"No fields changed. {by}",
+        f"Deleted. {by}",
+        f"Changed Name. {by}",
+        f"Edited. (by user #{pk} (admin4))",
+    ]
+    # The account holder exists now: what is left to count grows with the admins, not the entries.
+    assert delete_admin_with(400)[1] == delete_admin_with(1)[1]
 
 
 def test_the_account_holder_is_no_account_to_edit_or_sign_in_with(client, fake_sgid, admin_client):
