@@ -219,6 +219,8 @@ class LogEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         found, duplicates = super().get_search_results(request, queryset, search_term)
         if term := search_term.strip():
             found |= queryset.filter(change_message__contains=audit.request_id_text(term))
+            # Entries moved off a deleted admin's account still say who acted.
+            found |= queryset.filter(change_message__contains=audit.acted_by_text(term))
         return found, duplicates
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -264,6 +264,11 @@ def request_id_text(term: str) -> str:
     return json.dumps({"request_id": term})[1:-2]  # `"request_id": "term`, no closing quote
 
 
+def acted_by_text(username: str) -> str:
+    """What `change_message` holds for an entry moved off the deleted account `username`."""
+    return '"username": ' + json.dumps(username) + "}"
+
+
 def _parts(entry: LogEntry) -> list[dict[str, Any]]:
     if not entry.change_message.startswith("["):
         return []

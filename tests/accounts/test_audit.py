@@ -198,6 +198,9 @@ def test_an_admins_entries_outlive_their_account_deleted_by_another_admin(
     assert entry.get_change_message() == "Changed Active."  # still Django's format
     page = boss.get(AUDIT).content.decode()
     assert said in page
+    # Found by the deleted admin's username, though no account has it any more.
+    assert said in boss.get(AUDIT, {"q": "admin"}).content.decode()
+    assert said not in boss.get(AUDIT, {"q": "admi"}).content.decode()
     assert f'<a href="/admin/accounts/user/{citizen.pk}/change/">TAN AH KOW</a>' in page
     history = boss.get(f"/admin/accounts/user/{citizen.pk}/history/").content.decode()
     assert f"{said} Request id {deactivation}." in history
