@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .attempts import MODES
 from .redirects import safe_next
 from .sgid.errors import SgidError
 
@@ -88,7 +89,6 @@ def failure_for(error: SgidError) -> Failure:
 # Chromium send `Origin: null`, which the CSRF check refuses).
 # The request id format of operations.requestlog: what a citizen reads out to support.
 _REFERENCE = re.compile(r"[A-Za-z0-9._-]{8,64}")
-MODES = {"page", "json"}
 
 
 @dataclass(frozen=True)

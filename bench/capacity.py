@@ -27,11 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import psycopg
-
 from tests.support.deploy.browser import Browser
 from tests.support.deploy.deployment import Deployment
-from tests.support.deploy.services import PG_URL
+from tests.support.deploy.services import connections_to
 from tests.support.hostile_sgid import MAX_DELAY, Fault
 
 BROWSERS = 50
@@ -129,14 +127,6 @@ def whole_login(d: Deployment, browser: Browser, who: str) -> tuple[bool, float]
     return True, took
 
 
-def _db_connections(database: str) -> int:
-    with psycopg.connect(PG_URL.format(name="postgres"), autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (database,)
-        ).fetchone()
-    return int(row[0]) if row else 0
-
-
 def timed_run(
     d: Deployment,
     seconds: float,
@@ -182,7 +172,7 @@ def timed_run(
 
     def watch() -> None:
         while not stop.is_set():
-            run.db_connections_peak = max(run.db_connections_peak, _db_connections(d.database))
+            run.db_connections_peak = max(run.db_connections_peak, connections_to(d.database))
             stop.wait(0.1)
 
     threads = [threading.Thread(target=person, args=(i,)) for i in range(BROWSERS)]

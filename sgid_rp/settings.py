@@ -129,6 +129,7 @@ DATABASES = {
 # Threads per gunicorn worker: logins spend most of their time waiting on sgID, so a worker runs
 # many. gunicorn.conf.py reads the same variable with the same default (a test checks they agree).
 WEB_THREADS = env.int("GUNICORN_THREADS", default=32)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A connection the server dropped (restart, failover) is replaced, not used for a failing query.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -152,10 +153,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "reconnect_timeout": _pool_timeout,
         }
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them instead
-    else:
-        DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 CACHES = {"default": secret_env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] in {
     "django.core.cache.backends.redis.RedisCache",

@@ -18,7 +18,7 @@ import requests
 
 from tests.support.deploy.browser import Browser, person, sign_in
 from tests.support.deploy.deployment import Deployment, deployed
-from tests.support.deploy.services import PG_URL
+from tests.support.deploy.services import PG_URL, connections_to
 from tests.support.hostile_sgid import MAX_DELAY, Fault
 
 WORKERS = 2
@@ -43,23 +43,13 @@ def site(services: None) -> Iterator[Deployment]:
         yield running
 
 
-def _connections(database: str) -> int:
-    """The site's server connections to its database, as PostgreSQL counts them."""
-    with psycopg.connect(PG_URL.format(name="postgres"), autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-            (database,),
-        ).fetchone()
-    return int(row[0]) if row else 0
-
-
 def test_a_flood_never_opens_more_connections_than_the_pools_hold(site: Deployment) -> None:
     server = site.servers[0]
     peak, stop = [0], threading.Event()
 
     def watch() -> None:
         while not stop.is_set():
-            peak[0] = max(peak[0], _connections(site.database))
+            peak[0] = max(peak[0], connections_to(site.database))
             time.sleep(0.02)
 
     watcher = threading.Thread(target=watch)

@@ -73,6 +73,16 @@ def fresh_database() -> Iterator[str]:
             )
 
 
+def connections_to(database: str) -> int:
+    """Server connections to `database` that PostgreSQL counts, other than this query's own."""
+    count = query_one(
+        "postgres",
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+        database,
+    )
+    return int(count or 0)
+
+
 def query_one(database: str, query: str, *params: Any) -> Any:
     with psycopg.connect(PG_URL.format(name=database), connect_timeout=2) as conn:
         row = conn.execute(query, params).fetchone()
