@@ -8,7 +8,7 @@ PORT ?= 8000
 ORIGIN := http://127.0.0.1:$(PORT)
 DEV_ENV := DEBUG=true SGID_MOCK=true SGID_DEV_ORIGIN=$(ORIGIN)
 
-.PHONY: run test lint screenshots bench
+.PHONY: run test lint screenshots bench messages translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,8 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 # The site on the embedded defaults: SQLite, the dev sgID, http://127.0.0.1:$(PORT)
 run: $(VENV)/.runtime .env
+	@$(MAKE) --no-print-directory translations || echo "Not compiled (GNU gettext's msgfmt is \
+	missing: apt-get install gettext): the site runs in English only."
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	@echo "Open $(ORIGIN)/ (this address exactly: the dev sgID returns the browser to it)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -40,6 +42,29 @@ run: $(VENV)/.runtime .env
 	  'SGID_MOCK=true' > $@
 	@echo "Wrote .env for development (DEBUG=true, SGID_MOCK=true)"
 
+# Translations: locale/<language>/LC_MESSAGES/{django,djangojs}.po are the source (committed),
+# and locale/django/<language>/ what Django's own catalogs lack; the .mo files Django reads are
+# built from them (git-ignored), again whenever a .po changes.
+LOCALES := ms zh_Hans ta
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po locale/django/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+# Folders with no strings of the site's (and, in .venv, Django's own catalogs).
+NOT_OURS := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests --ignore=bench
+
+translations: $(MO_FILES)
+
+$(MO_FILES) &: $(PO_FILES) | $(VENV)/.runtime
+	@command -v msgfmt >/dev/null 2>&1 || { echo "msgfmt not found: install GNU gettext \
+	(Debian: apt-get install gettext)"; exit 1; }
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages $(NOT_OURS)
+
+# After marking a string: every .po gains it, empty, for its translator (docs/development.md).
+messages: $(VENV)/.runtime
+	$(DEV_ENV) $(BIN)/python manage.py makemessages $(addprefix -l ,$(LOCALES)) $(NOT_OURS) \
+	  --add-location=file
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -d djangojs $(addprefix -l ,$(LOCALES)) \
+	  $(NOT_OURS) --add-location=file
+
 # axe-core for the accessibility tests (npm, no build step); skipped where npm is missing.
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent && touch $@; \
@@ -52,7 +77,7 @@ lint: $(VENV)/.dev
 	$(BIN)/lint-imports
 
 # Every check CI runs: lint, types, import boundaries, then the test suite.
-test: lint node_modules/.installed
+test: lint node_modules/.installed translations
 	$(BIN)/pytest
 
 # Screenshots of the main pages at desktop and phone widths, for the README.

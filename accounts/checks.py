@@ -1,6 +1,7 @@
 """System checks for the sgID settings: each names the environment variable to fix.
 
-Run with every management command and at start-up; `python manage.py check` lists them.
+Run with every management command and at start-up; `python manage.py check` lists them, in
+LANGUAGE_CODE's language (the messages are translated like the site's pages).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from .sgid.errors import ConfigurationError
 from .sgid.keys import key_id, read_private_key
@@ -26,9 +28,12 @@ def check_client_settings(app_configs: Sequence[Any] | None = None, **kwargs: An
         if not str(getattr(settings, name, "") or "").strip():
             errors.append(
                 Error(
-                    f"{name} is not set.",
-                    hint=f"Set the {name} environment variable (see .env.example), "
-                    "or SGID_MOCK=true with DEBUG=true for the dev sgID.",
+                    _("%(name)s is not set.") % {"name": name},
+                    hint=_(
+                        "Set the %(name)s environment variable (see .env.example), "
+                        "or SGID_MOCK=true with DEBUG=true for the dev sgID."
+                    )
+                    % {"name": name},
                     id="accounts.E001",
                 )
             )
@@ -41,9 +46,11 @@ def check_private_key(app_configs: Sequence[Any] | None = None, **kwargs: Any) -
     if not pem.strip() and not path:
         return [
             Error(
-                "No sgID private key is configured.",
-                hint="Set SGID_PRIVATE_KEY (PEM text) or SGID_PRIVATE_KEY_FILE (a path to a PEM "
-                "file) to the RSA private key registered with sgID.",
+                _("No sgID private key is configured."),
+                hint=_(
+                    "Set SGID_PRIVATE_KEY (PEM text) or SGID_PRIVATE_KEY_FILE (a path to a PEM "
+                    "file) to the RSA private key registered with sgID."
+                ),
                 id="accounts.E002",
             )
         ]
@@ -53,9 +60,13 @@ def check_private_key(app_configs: Sequence[Any] | None = None, **kwargs: Any) -
     except ConfigurationError as exc:
         return [
             Error(
-                f"The sgID private key in {variable} is unusable: {exc.reason}.",
-                hint=f"Set {variable} to an unencrypted RSA private key of at least 2048 bits, "
-                "PEM in PKCS#8 or PKCS#1 form.",
+                _("The sgID private key in %(variable)s is unusable: %(reason)s.")
+                % {"variable": variable, "reason": exc.reason},
+                hint=_(
+                    "Set %(variable)s to an unencrypted RSA private key of at least 2048 bits, "
+                    "PEM in PKCS#8 or PKCS#1 form."
+                )
+                % {"variable": variable},
                 id="accounts.E003",
             )
         ]
@@ -74,9 +85,13 @@ def check_next_private_key(app_configs: Sequence[Any] | None = None, **kwargs: A
     except ConfigurationError as exc:
         return [
             Error(
-                f"The next sgID private key in {variable} is unusable: {exc.reason}.",
-                hint=f"Set {variable} to an unencrypted RSA private key of at least 2048 bits "
-                "(PEM, PKCS#8 or PKCS#1), such as one manage.py sgid_keygen wrote, or unset it.",
+                _("The next sgID private key in %(variable)s is unusable: %(reason)s.")
+                % {"variable": variable, "reason": exc.reason},
+                hint=_(
+                    "Set %(variable)s to an unencrypted RSA private key of at least 2048 bits "
+                    "(PEM, PKCS#8 or PKCS#1), such as one manage.py sgid_keygen wrote, or unset it."
+                )
+                % {"variable": variable},
                 id="accounts.E015",
             )
         ]
@@ -90,9 +105,13 @@ def check_next_private_key(app_configs: Sequence[Any] | None = None, **kwargs: A
         return []
     return [
         Warning(
-            f"{variable} holds the same key as the current sgID private key.",
-            hint="A rotation needs a new key: make one with manage.py sgid_keygen and set "
-            f"{variable} to it; once a rotation is over, unset {variable}.",
+            _("%(variable)s holds the same key as the current sgID private key.")
+            % {"variable": variable},
+            hint=_(
+                "A rotation needs a new key: make one with manage.py sgid_keygen and set "
+                "%(variable)s to it; once a rotation is over, unset %(variable)s."
+            )
+            % {"variable": variable},
             id="accounts.W002",
         )
     ]
@@ -111,26 +130,30 @@ def check_redirect_uri(app_configs: Sequence[Any] | None = None, **kwargs: Any) 
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         errors.append(
             Error(
-                "SGID_REDIRECT_URI is not an absolute http(s) URL.",
-                hint=f"Set SGID_REDIRECT_URI to the exact callback URL registered with sgID, "
-                f"such as https://your.site{callback_path}.",
+                _("SGID_REDIRECT_URI is not an absolute http(s) URL."),
+                hint=_(
+                    "Set SGID_REDIRECT_URI to the exact callback URL registered with sgID, "
+                    "such as %(example)s."
+                )
+                % {"example": f"https://your.site{callback_path}"},
                 id="accounts.E004",
             )
         )
     elif parts.path != callback_path or parts.query or parts.fragment:
         errors.append(
             Error(
-                f"SGID_REDIRECT_URI does not point at this site's callback ({callback_path}).",
-                hint=f"Set SGID_REDIRECT_URI to {parts.scheme}://{parts.netloc}{callback_path} "
-                "and register that exact URL with sgID.",
+                _("SGID_REDIRECT_URI does not point at this site's callback (%(path)s).")
+                % {"path": callback_path},
+                hint=_("Set SGID_REDIRECT_URI to %(url)s and register that exact URL with sgID.")
+                % {"url": f"{parts.scheme}://{parts.netloc}{callback_path}"},
                 id="accounts.E005",
             )
         )
     elif parts.scheme != "https" and not settings.DEBUG:
         errors.append(
             Warning(
-                "SGID_REDIRECT_URI is not https while DEBUG is off.",
-                hint="Serve the site over https and set SGID_REDIRECT_URI to its https URL.",
+                _("SGID_REDIRECT_URI is not https while DEBUG is off."),
+                hint=_("Serve the site over https and set SGID_REDIRECT_URI to its https URL."),
                 id="accounts.W001",
             )
         )
@@ -141,9 +164,11 @@ def check_scopes(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> Che
     if "openid" not in settings.SGID_SCOPES.split():
         return [
             Error(
-                "SGID_SCOPES does not contain openid.",
-                hint="Set SGID_SCOPES to space-separated scopes starting with openid, such as "
-                '"openid myinfo.name".',
+                _("SGID_SCOPES does not contain openid."),
+                hint=_(
+                    "Set SGID_SCOPES to space-separated scopes starting with openid, such as "
+                    '"openid myinfo.name".'
+                ),
                 id="accounts.E006",
             )
         ]
@@ -155,17 +180,19 @@ def check_issuer(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> Che
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         return [
             Error(
-                "SGID_ISSUER is not an absolute http(s) URL.",
-                hint="Set SGID_ISSUER to https://api.id.gov.sg/v2 (production) or "
-                "https://api-stg.id.gov.sg/v2 (staging).",
+                _("SGID_ISSUER is not an absolute http(s) URL."),
+                hint=_(
+                    "Set SGID_ISSUER to https://api.id.gov.sg/v2 (production) or "
+                    "https://api-stg.id.gov.sg/v2 (staging)."
+                ),
                 id="accounts.E007",
             )
         ]
     if parts.scheme != "https" and not settings.DEBUG:
         return [
             Error(
-                "SGID_ISSUER is not https while DEBUG is off.",
-                hint="Set SGID_ISSUER to sgID's https issuer, such as https://api.id.gov.sg/v2.",
+                _("SGID_ISSUER is not https while DEBUG is off."),
+                hint=_("Set SGID_ISSUER to sgID's https issuer, such as https://api.id.gov.sg/v2."),
                 id="accounts.E008",
             )
         ]
@@ -177,8 +204,8 @@ def check_http_timeout(app_configs: Sequence[Any] | None = None, **kwargs: Any) 
     if not isinstance(timeout, (int, float)) or not 0 < timeout <= 60:
         return [
             Error(
-                "SGID_HTTP_TIMEOUT must be a number of seconds above 0 and at most 60.",
-                hint="Set SGID_HTTP_TIMEOUT to a few seconds, such as 5.",
+                _("SGID_HTTP_TIMEOUT must be a number of seconds above 0 and at most 60."),
+                hint=_("Set SGID_HTTP_TIMEOUT to a few seconds, such as 5."),
                 id="accounts.E009",
             )
         ]
@@ -190,8 +217,8 @@ def check_jwks_ttl(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> C
     if not isinstance(ttl, int) or not 0 <= ttl <= 7 * 24 * 3600:
         return [
             Error(
-                "SGID_JWKS_TTL must be a number of seconds from 0 to 604800 (a week).",
-                hint="Set SGID_JWKS_TTL to, say, 3600.",
+                _("SGID_JWKS_TTL must be a number of seconds from 0 to 604800 (a week)."),
+                hint=_("Set SGID_JWKS_TTL to, say, 3600."),
                 id="accounts.E012",
             )
         ]
@@ -202,9 +229,11 @@ def check_session_cookie(app_configs: Sequence[Any] | None = None, **kwargs: Any
     if str(settings.SESSION_COOKIE_SAMESITE).lower() == "strict":
         return [
             Error(
-                "SESSION_COOKIE_SAMESITE is Strict: the session cookie would not come back with "
-                "the return from sgID, so no login could complete.",
-                hint='Use SESSION_COOKIE_SAMESITE = "Lax".',
+                _(
+                    "SESSION_COOKIE_SAMESITE is Strict: the session cookie would not come back "
+                    "with the return from sgID, so no login could complete."
+                ),
+                hint=_('Use SESSION_COOKIE_SAMESITE = "Lax".'),
                 id="accounts.E010",
             )
         ]
@@ -215,8 +244,8 @@ def check_dev_provider(app_configs: Sequence[Any] | None = None, **kwargs: Any) 
     if settings.SGID_MOCK and not settings.DEBUG:
         return [
             Error(
-                "The embedded dev sgID (SGID_MOCK) is enabled while DEBUG is off.",
-                hint="Unset SGID_MOCK in production; it signs anyone in as a fictional persona.",
+                _("The embedded dev sgID (SGID_MOCK) is enabled while DEBUG is off."),
+                hint=_("Unset SGID_MOCK in production; it signs anyone in as a fictional persona."),
                 id="accounts.E011",
             )
         ]
@@ -232,8 +261,9 @@ def check_rate_limits(app_configs: Sequence[Any] | None = None, **kwargs: Any) -
     # with an error, so it is refused at start instead.
     return [
         Error(
-            f"{name} is not a rate django-ratelimit understands: {getattr(settings, name)!r}.",
-            hint="A count per period, e.g. 30/m, 500/h or 50/5m (s, m, h or d).",
+            _("%(name)s is not a rate django-ratelimit understands: %(value)r.")
+            % {"name": name, "value": getattr(settings, name)},
+            hint=_("A count per period, e.g. 30/m, 500/h or 50/5m (s, m, h or d)."),
             id="accounts.E013",
         )
         for name in ("RATE_LIMIT_LOGIN", "RATE_LIMIT_CALLBACK")
@@ -249,10 +279,16 @@ def check_bulkhead(**kwargs: Any) -> CheckResult:
         return []
     return [
         Error(
-            f"SGID_MAX_CONCURRENT_CALLS is {slots}, with {threads} threads per worker: callbacks "
-            "waiting on a slow sgID could take every thread, and signed-in pages would wait.",
-            hint="Set SGID_MAX_CONCURRENT_CALLS between 1 and the thread count less one, or leave "
-            "it unset (the thread count less a quarter).",
+            _(
+                "SGID_MAX_CONCURRENT_CALLS is %(slots)s, with %(threads)s threads per worker: "
+                "callbacks waiting on a slow sgID could take every thread, and signed-in pages "
+                "would wait."
+            )
+            % {"slots": slots, "threads": threads},
+            hint=_(
+                "Set SGID_MAX_CONCURRENT_CALLS between 1 and the thread count less one, or leave "
+                "it unset (the thread count less a quarter)."
+            ),
             id="accounts.E014",
         )
     ]

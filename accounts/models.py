@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class User(AbstractUser):
@@ -90,7 +91,7 @@ class LoginEvent(models.Model):
     """One callback outcome: enough to help a citizen who calls support, and no consented data."""
 
     class Outcome(models.TextChoices):
-        SUCCESS = "success", _("Signed in")
+        SUCCESS = "success", pgettext_lazy("login outcome", "Signed in")
         CANCELLED = "cancelled", _("Cancelled at sgID")
         EXPIRED = "expired", _("Expired or already used")
         UNAVAILABLE = "unavailable", _("sgID unavailable")

@@ -72,14 +72,15 @@ def mask_nric(value: str) -> str:
 
 
 def format_date(value: str) -> str:
-    """Full (`1990-03-05`), year-month (`1990-03`) or year (`1990`) dates, as words."""
+    """Full (`1990-03-05`), year-month (`1990-03`) or year (`1990`) dates, as words in the
+    reader's language and its order ("5 March 1990", "1990年3月5日"; sgid_rp/formats)."""
     date = parse_date(value)
     if date is None:
         return value
     if date.day is not None and date.month is not None:
-        return date_format(dt.date(date.year, date.month, date.day), "j F Y")
+        return date_format(dt.date(date.year, date.month, date.day), "DATE_FORMAT")
     if date.month is not None:
-        return date_format(dt.date(date.year, date.month, 1), "F Y")
+        return date_format(dt.date(date.year, date.month, 1), "YEAR_MONTH_FORMAT")
     return str(date.year)
 
 

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, register
+from django.core.checks import CheckMessage, Error, Warning, register
+from django.utils.translation import gettext as _
+from django.utils.translation import to_locale
+
+# The language the site's strings are written in: it needs no catalog.
+SOURCE_LANGUAGE = "en"
 
 # Caches each process keeps for itself: gunicorn's workers, and other servers, never see them.
 PER_PROCESS_CACHES = {
@@ -24,10 +30,12 @@ def check_shared_cache(
         return []
     return [
         Error(
-            "CACHE_URL is unset (or names a cache each process keeps for itself) while DEBUG "
-            "is off: rate limits, sgID's signing keys and the purge schedule would not be "
-            "shared by gunicorn's workers or by other servers.",
-            hint="Set CACHE_URL to the Redis all servers share, e.g. redis://10.0.0.5:6379/0.",
+            _(
+                "CACHE_URL is unset (or names a cache each process keeps for itself) while DEBUG "
+                "is off: rate limits, sgID's signing keys and the purge schedule would not be "
+                "shared by gunicorn's workers or by other servers."
+            ),
+            hint=_("Set CACHE_URL to the Redis all servers share, e.g. redis://10.0.0.5:6379/0."),
             id="operations.E001",
         )
     ]
@@ -48,10 +56,40 @@ def check_trusted_proxies(
         return []
     return [
         Error(
-            f"FORWARDED_ALLOW_IPS holds entries that are no address or network: {bad!r}; "
-            "they trust no one.",
-            hint="Addresses or networks without host bits, comma-separated (10.0.0.0/8), or *.",
+            _(
+                "FORWARDED_ALLOW_IPS holds entries that are no address or network: %(bad)r; "
+                "they trust no one."
+            )
+            % {"bad": bad},
+            hint=_("Addresses or networks without host bits, comma-separated (10.0.0.0/8), or *."),
             id="operations.E002",
+        )
+    ]
+
+
+def check_compiled_translations(
+    app_configs: Sequence[Any] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """A language whose catalog was never compiled shows its pages in English, silently."""
+    missing = [
+        code
+        for code, _name in settings.LANGUAGES
+        if code != SOURCE_LANGUAGE
+        and not any(
+            (Path(folder) / to_locale(code) / "LC_MESSAGES" / "django.mo").is_file()
+            for folder in settings.LOCALE_PATHS
+        )
+    ]
+    if not missing:
+        return []
+    return [
+        Warning(
+            _("The translations for %(languages)s are not compiled: those pages show in English.")
+            % {"languages": ", ".join(missing)},
+            hint=_(
+                "Run manage.py compilemessages (it needs GNU gettext) before starting the site."
+            ),
+            id="operations.W001",
         )
     ]
 
@@ -59,3 +97,4 @@ def check_trusted_proxies(
 def register_all() -> None:
     register(check_shared_cache, "caches")
     register(check_trusted_proxies, "security")
+    register(check_compiled_translations, "translation")

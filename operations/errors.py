@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -51,7 +52,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return unavailable(request)
     if wants_json(request):
         return json_error("server_error", _("Something went wrong on our side."), status=500)
-    return _standalone("500.html", 500)
+    return _standalone(request, "500.html", 500)
 
 
 def unavailable(request: HttpRequest) -> HttpResponse:
@@ -62,7 +63,7 @@ def unavailable(request: HttpRequest) -> HttpResponse:
         message=_("The service is briefly unavailable. Please try again in a minute."),
         status=503,
         retry_after=RETRY_AFTER,
-        page=lambda: _standalone("503.html", 503),
+        page=lambda: _standalone(request, "503.html", 503),
     )
 
 
@@ -81,12 +82,18 @@ def try_again_later(
     return response
 
 
-def _standalone(template_name: str, status: int) -> HttpResponse:
+def _standalone(request: HttpRequest, template_name: str, status: int) -> HttpResponse:
     # Like Django's own handler: no request context (the session, the user and the messages
-    # each need the database that may be what failed), plus the request id to quote.
+    # each need the database that may be what failed), plus the request id to quote and what
+    # the language chooser needs (the CSRF token, kept in a cookie).
     try:
         template = loader.get_template(template_name)
-        body = template.render({"request_id": current_request_id(), "retry_after": RETRY_AFTER})
+        context = {
+            "request_id": current_request_id(),
+            "retry_after": RETRY_AFTER,
+            "csrf_token": get_token(request),
+        }
+        body = template.render(context)
     except Exception:
         body = f"<h1>Service error ({status})</h1>"
     return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")

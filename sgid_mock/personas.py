@@ -12,13 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 NA = "NA"
 
 
 @dataclass(frozen=True)
 class Persona:
     id: str
-    summary: str  # who this is, shown on the persona list
+    summary: str | Promise  # who this is, shown on the persona list (translated when shown)
     values: Mapping[str, str]  # scope → value as sgID sends it
 
     @property
@@ -35,7 +38,7 @@ _POCDEX = frozenset(
 )
 
 
-def _persona(id: str, summary: str, **values: str) -> Persona:
+def _persona(id: str, summary: str | Promise, **values: str) -> Persona:
     scoped = {
         ("pocdex." if key in _POCDEX else "myinfo.") + key: value for key, value in values.items()
     }
@@ -90,7 +93,7 @@ def _not_married() -> dict[str, str]:
 PERSONAS: tuple[Persona, ...] = (
     _persona(
         "lim-wei-ming",
-        "Singapore citizen with a full record, married with two children",
+        _("Singapore citizen with a full record, married with two children"),
         name="LIM WEI MING",
         nric_number="S8503127I",
         date_of_birth="1985-03-14",
@@ -141,7 +144,7 @@ PERSONAS: tuple[Persona, ...] = (
     ),
     _persona(
         "nguyen-thi-mai",
-        "Permanent resident with a Vietnamese name; only month and year of birth are known",
+        _("Permanent resident with a Vietnamese name; only month and year of birth are known"),
         name="NGUYỄN THỊ MAI",
         nric_number="S7634125G",
         date_of_birth="1990-07",
@@ -167,7 +170,7 @@ PERSONAS: tuple[Persona, ...] = (
     ),
     _persona(
         "nur-aisyah",
-        "Public officer who owns a car; widowed, with only the month of marriage known",
+        _("Public officer who owns a car; widowed, with only the month of marriage known"),
         name="NUR AISYAH BINTE RAHMAN",
         nric_number="S6901234E",
         date_of_birth="1969-09-30",
@@ -204,7 +207,7 @@ PERSONAS: tuple[Persona, ...] = (
     ),
     _persona(
         "koh-ah-beng",
-        "Sparse record: most fields are NA and only the year of birth is known",
+        _("Sparse record: most fields are NA and only the year of birth is known"),
         name="KOH AH BENG",
         nric_number="T0245678D",
         date_of_birth="2002",
@@ -230,7 +233,7 @@ PERSONAS: tuple[Persona, ...] = (
     ),
     _persona(
         "priya-ramasamy",
-        "Foreign employee on a work pass, identified by a FIN",
+        _("Foreign employee on a work pass, identified by a FIN"),
         name="PRIYA RAMASAMY",
         nric_number="G5432178W",
         date_of_birth="1992-02-29",
@@ -259,7 +262,7 @@ PERSONAS: tuple[Persona, ...] = (
     ),
     _persona(
         "tan-mei-ling",
-        "Public officer with two employments (multi-hat); divorced, with partial dates",
+        _("Public officer with two employments (multi-hat); divorced, with partial dates"),
         name="TAN MEI LING",
         nric_number="S7812346Z",
         date_of_birth="1978-04-17",

@@ -93,6 +93,9 @@ MIDDLEWARE = [
     "operations.canonical.CanonicalOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of every page: the language cookie (the header's chooser), else the browser's
+    # Accept-Language, else LANGUAGE_CODE. Where Django's documentation puts it.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -241,10 +244,28 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-LANGUAGE_CODE = "en-sg"
-# Translations of every marked string (templates, Python, the SPA's gettext()) live here:
-# `manage.py makemessages -l ms` and `-d djangojs -l ms`, then `compilemessages`.
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Singapore's four official languages, each named in itself (the header's chooser shows these).
+LANGUAGES = [
+    ("en", "English"),
+    ("ms", "Bahasa Melayu"),
+    ("zh-hans", "简体中文"),
+    ("ta", "தமிழ்"),
+]
+# The language of a first visit whose browser asks for none of these, and of management
+# commands' output (system checks included). Django refuses one not in LANGUAGES (translation.E004).
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
+# A person's choice, kept a year; sent only over HTTPS where the session cookie is.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Translations of every marked string (templates, Python, the SPA's gettext()): `make messages`
+# extracts them into locale/<language>/LC_MESSAGES/*.po, `manage.py compilemessages` builds them.
+# locale/django/ completes Django's own catalogs where they leave strings untranslated (Tamil's
+# admin, forms and dates): these folders come before Django's, so their entries win.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "django"]
+# Dates as Singapore writes them ("5 March 1990", not Django's American "March 5, 1990").
+FORMAT_MODULE_PATH = ["sgid_rp.formats"]
 TIME_ZONE = "Asia/Singapore"
 USE_I18N = True
 USE_TZ = True

@@ -11,6 +11,25 @@ from tests.support import material as m
 from tests.support.fake_sgid import FakeSgid
 
 
+def pytest_sessionstart(session):
+    """The pages are tested in the translations as built (`make translations`, which `make test`
+    runs): a catalog not built, or older than its .po, would test other words than the source's."""
+    from pathlib import Path
+
+    locale = Path(__file__).resolve().parent.parent / "locale"
+    stale = [
+        str(po.relative_to(locale.parent))
+        for po in sorted(locale.glob("**/LC_MESSAGES/*.po"))
+        if not po.with_suffix(".mo").is_file()
+        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale:
+        raise pytest.UsageError(
+            f"translations not built from {', '.join(stale)}: run `make translations` "
+            "(make test does; it needs GNU gettext's msgfmt)"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fresh_state_per_test(request):
     """An empty cache per test and, outside the dev provider's own tests (which must not depend

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import polib
 import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
@@ -379,17 +380,43 @@ def purge_expired(command: Command, request: pytest.FixtureRequest, tmp_path: Pa
     assert "Deleted" in run(command.argv, copy, clean_env()).stdout
 
 
-@runs(r"\.venv/bin/python manage\.py (makemessages( -d djangojs)? -l ms|compilemessages)")
-def translations(command: Command, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+def _needs_gettext() -> None:
     if not (shutil.which("xgettext") and shutil.which("msgfmt")):
-        pytest.skip("needs GNU gettext (apt-get install -y gettext)")
+        pytest.fail("needs GNU gettext (apt-get install -y gettext; .ci/run installs it)")
+
+
+@runs(r"make (messages|translations)")
+def make_translations(command: Command, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """`make messages` finds nothing new (the catalogs are current); `make translations` builds
+    every .mo from its .po."""
+    _needs_gettext()
     copy: Path = request.getfixturevalue("dev_copy")
-    catalog = copy / "locale" / "ms" / "LC_MESSAGES"
-    if "compilemessages" in command.argv and not list(catalog.glob("*.po")):
-        run([*command.argv[:2], "makemessages", "-l", "ms"], copy, clean_env())
+    catalogs = sorted((copy / "locale").glob("**/LC_MESSAGES/*.po"))
+    assert catalogs, "no catalogs in locale/"
+    for compiled in (copy / "locale").glob("**/LC_MESSAGES/*.mo"):
+        compiled.unlink()
+    run([MAKE, *command.argv[1:]], copy, clean_env())
+    if command.argv[1] == "translations":
+        assert all(po.with_suffix(".mo").is_file() for po in catalogs)
+        return
+    missing = [
+        f"{po.relative_to(copy)}: {entry.msgid!r}"
+        for po in catalogs
+        for entry in polib.pofile(str(po)).untranslated_entries()
+    ]
+    assert missing == [], "strings marked in the source but not translated"
+
+
+@runs(r"\.venv/bin/python manage\.py compilemessages --ignore=\.venv")
+def compilemessages(command: Command, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    _needs_gettext()
+    copy: Path = request.getfixturevalue("dev_copy")
+    for compiled in (copy / "locale").glob("**/LC_MESSAGES/*.mo"):
+        compiled.unlink()
     run(command.argv, copy, clean_env())
-    suffix = ".mo" if "compilemessages" in command.argv else ".po"
-    assert list(catalog.glob("*" + suffix)), f"no {suffix} file in {catalog}"
+    catalogs = sorted((copy / "locale").glob("**/LC_MESSAGES/*.po"))
+    assert catalogs
+    assert all(po.with_suffix(".mo").is_file() for po in catalogs)
 
 
 @runs(r"\.venv/bin/python manage\.py check --deploy --fail-level WARNING")

@@ -59,7 +59,7 @@ function followSession(me) {
   }
   if (!signedIn.length) {
     document.querySelector(".site-header .nav")?.prepend(views.profileLink("/profile"));
-    document.querySelector(".site-header .wrap").append(views.session(me, actions));
+    document.querySelector(".site-header > .wrap").append(views.session(me, actions));
   }
   // The employment acted in: the SPA's own "Change" goes to #/employment, not to the server page.
   const session = document.querySelector(".site-header .session");
@@ -73,11 +73,19 @@ const asksEmployment = (me, path) =>
   me.employment.choices.length > 1 && (path === "/employment" || !me.employment.current);
 
 // The header's Log out is a form that works without script; here it signs out without leaving.
+// Its language chooser reloads the page in another language; the view (the hash, which the
+// server never sees) comes back with it.
 document.addEventListener("submit", (event) => {
   if (event.target.closest(".site-header .logout-form")) {
     event.preventDefault();
     actions.logout();
   }
+  const chooser = event.target.closest(".language-chooser");
+  if (chooser && !chooser.elements.next) {
+    const next = Object.assign(document.createElement("input"), { type: "hidden", name: "next" });
+    chooser.append(next);
+  }
+  if (chooser) chooser.elements.next.value = location.pathname + location.search + location.hash;
 });
 
 async function render() {

@@ -54,6 +54,7 @@ def site(live_server, settings, transactional_db):
     # Plain http on loopback: Secure cookies would not be stored.
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    settings.LANGUAGE_COOKIE_SECURE = False
     return origin
 
 

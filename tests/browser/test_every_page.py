@@ -12,16 +12,18 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from accounts.models import LoginEvent
-from tests.support.browser.clicks import FAILURE_PAGE, Prober
+from tests.support.browser.clicks import FAILURE_PAGE, LANGUAGE_COOKIE, Prober
 from tests.support.browser.journeys import (
     decide_at_dev_sgid,
     persona_names,
     persona_with_employments,
     to_consent,
     to_dev_sgid,
+    words,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -117,23 +119,27 @@ def test_citizen_pages_click_through_and_fit(walk, site):
     assert prober.problems == [], prober.report()
 
 
-def test_every_persona_record_fits_at_every_width(browser, site):
-    """Each persona's shared data, server-rendered and in the SPA, at 375, 1280 and 1920 px."""
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_every_persona_record_fits_at_every_width(browser, site, language):
+    """Each persona's shared data, server-rendered and in the SPA, at 375, 1280 and 1920 px, in
+    each language (Malay and Tamil labels run longer than English ones)."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.add_cookies([{"name": LANGUAGE_COOKIE, "value": language, "url": site}])
     context.set_default_timeout(10_000)
     prober = Prober(site, context, [375, 1280, 1920])
     page = context.new_page()
+    t = words(language)
     for persona in persona_names():
-        to_dev_sgid(page, site, "/auth/login?next=/profile")
-        decide_at_dev_sgid(page, persona)
+        to_dev_sgid(page, site, "/auth/login?next=/profile", language=language)
+        decide_at_dev_sgid(page, persona, language=language)
         page.wait_for_load_state()
         if re.search(r"/account/employment(\?|$)", page.url):  # a public officer, asked first
             prober.look(page, f"employment choice of {persona}")
             page.get_by_role("radio").first.check()
-            page.get_by_role("button", name="Continue").click()
+            page.get_by_role("button", name=t("Continue")).click()
         prober.look(page, f"profile of {persona} ({page.url.removeprefix(site)})")
         page.goto(site + "/app/#/profile")
-        expect(page.get_by_role("heading", name="The data you shared")).to_be_visible()
+        expect(page.get_by_role("heading", name=t("The data you shared"))).to_be_visible()
         prober.look(page, f"spa-profile of {persona}")
     context.close()
     assert prober.problems == [], prober.report()

@@ -1,10 +1,21 @@
-"""System checks of the site's shared state: a per-process cache, a malformed proxy list."""
+"""System checks of the site's shared state: a per-process cache, a malformed proxy list,
+translations never built; and the language system checks speak."""
 
 from __future__ import annotations
 
-import pytest
+import os
+import subprocess
+import sys
+from pathlib import Path
 
-from operations.checks import check_shared_cache, check_trusted_proxies
+import pytest
+from django.utils import translation
+
+from operations.checks import (
+    check_compiled_translations,
+    check_shared_cache,
+    check_trusted_proxies,
+)
 
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://x:6379/0"}}
@@ -39,3 +50,43 @@ def test_a_proxy_list_entry_that_is_no_network_is_named(settings):
 def test_addresses_networks_and_a_star_pass(settings):
     settings.FORWARDED_ALLOW_IPS = ["127.0.0.1", "::1", "10.0.0.0/8", "2001:db8::/32", "*"]
     assert ids(check_trusted_proxies()) == set()
+
+
+def test_a_language_whose_catalog_was_never_built_is_named(settings, tmp_path):
+    """Without its .mo a language's pages come in English, silently: the check says which."""
+    settings.LOCALE_PATHS = [tmp_path]
+    built = tmp_path / "zh_Hans" / "LC_MESSAGES"
+    built.mkdir(parents=True)
+    (built / "django.mo").write_bytes(b"")
+    (warning,) = check_compiled_translations()
+    assert warning.id == "operations.W001"
+    assert "ms, ta" in warning.msg
+    assert "compilemessages" in warning.hint
+
+
+def test_built_catalogs_pass(settings):
+    assert check_compiled_translations() == []  # make test builds them before the suite
+
+
+def test_system_check_messages_come_in_language_code_s_language(tmp_path):
+    """An operator reading `manage.py check` in Malay (LANGUAGE_CODE=ms) reads Malay."""
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "ENV_FILE": os.devnull,
+        "DEBUG": "true",
+        "SGID_MOCK": "true",
+        "SGID_MOCK_KEY_DIR": str(tmp_path),
+        "SGID_HTTP_TIMEOUT": "600",
+        "LANGUAGE_CODE": "ms",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    with translation.override("ms"):
+        expected = translation.gettext(
+            "SGID_HTTP_TIMEOUT must be a number of seconds above 0 and at most 60."
+        )
+    assert expected != "SGID_HTTP_TIMEOUT must be a number of seconds above 0 and at most 60."
+    assert f"(accounts.E009) {expected}" in result.stderr

@@ -6,7 +6,8 @@ never in the walk's tab: each button is pressed on a freshly reached copy of the
 click cannot disturb the next. A page reached by a journey (the dev sgID's pages hold a one-time
 request) is reached again, by that journey, for each button. Links are followed once per walk
 (a visited set), and the walk has a ceiling on how many pages it opens. Each page a click lands
-on gets the overflow check too.
+on gets the overflow check too. A language button the probe presses changes the context's
+language cookie; the probe puts it back, so the walk goes on in the language it began in.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ FAILURE_PAGE = re.compile(r"/auth/(failed|callback)(\?|$)")
 # Statuses that are the design wherever they happen: the SPA asks /api/me who is signed in, and
 # a 401 is its answer "nobody".
 ALWAYS_EXPECTED = re.compile(r"^401 GET .*/api/me$")
+# Django's language cookie (settings.LANGUAGE_COOKIE_NAME), which the header's chooser sets.
+LANGUAGE_COOKIE = "django_language"
 CONTROLS = "button, input[type=submit], input[type=button], input[type=image]"
 # A control's name is its text as written: innerText would apply CSS (Django admin's header
 # shows "LOG OUT" in capitals), and the skip list could not match it.
@@ -43,6 +46,7 @@ _CONTROLS_JS = """
     name: (e.getAttribute("aria-label") || e.textContent || e.value || e.title || "")
       .replace(/\\s+/g, " ").trim(),
     submits: !!e.form && e.type === "submit",
+    language: !!e.closest(".language-chooser"),
     usable: !e.disabled && r.width > 0 && r.height > 0 && s.visibility !== "hidden",
   };
 })
@@ -138,22 +142,35 @@ class Prober:
                 except TimeoutError:
                     pass  # the browser's own validation kept the form from being sent
 
-            self._act(name, f"button {label!r} at {width}px", press, expect.get(label))
+            # A language button brings the same page back, with whatever status is its design.
+            same_page = re.compile(re.escape(urlsplit(here).path) + r"(\?|$)")
+            allowed = same_page if control["language"] else expect.get(label)
+            self._act(name, f"button {label!r} at {width}px", press, allowed)
         self.tab.set_viewport_size({"width": self.click_widths[0], "height": 800})
 
         if os.environ.get("SGID_PROBE_TIMES"):
             print(f"probe {name}: {time.perf_counter() - started:.1f}s", flush=True)
+
+    def _language_cookie(self) -> dict[str, Any] | None:
+        found = [c for c in self.context.cookies(self.site) if c["name"] == LANGUAGE_COOKIE]
+        return found[0] if found else None
 
     def _act(
         self, name: str, action: str, do: Callable[[], None], allowed: re.Pattern[str] | None
     ) -> None:
         self.opened += 1
         self._bad = []
+        language = self._language_cookie()
         try:
             do()
         except Exception as exc:  # a dead link or button is a finding, not the end of the walk
             self.problems.append(f"{name}: {action} failed: {str(exc).splitlines()[0]}")
             return
+        finally:
+            if self._language_cookie() != language:
+                self.context.clear_cookies(name=LANGUAGE_COOKIE)
+                if language is not None:
+                    self.context.add_cookies([language])
         for line in self._bad:
             if ALWAYS_EXPECTED.match(line):
                 continue
