@@ -24,8 +24,8 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 
 # The site on the embedded defaults: SQLite, the dev sgID, http://127.0.0.1:$(PORT)
 run: $(VENV)/.runtime .env
-	@$(MAKE) --no-print-directory translations || echo "Not compiled (GNU gettext's msgfmt is \
-	missing: apt-get install gettext): the site runs in English only."
+	@$(MAKE) --no-print-directory translations || echo "Translations not built (see above): the \
+	site's own text shows in English; Django's admin and dates follow the language chosen."
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	@echo "Open $(ORIGIN)/ (this address exactly: the dev sgID returns the browser to it)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -58,12 +58,12 @@ $(MO_FILES) &: $(PO_FILES) | $(VENV)/.runtime
 	(Debian: apt-get install gettext)"; exit 1; }
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages $(NOT_OURS)
 
-# After marking a string: every .po gains it, empty, for its translator (docs/development.md).
+# After marking a string: every .po gains it, empty, for its translator (docs/design.md).
 messages: $(VENV)/.runtime
 	$(DEV_ENV) $(BIN)/python manage.py makemessages $(addprefix -l ,$(LOCALES)) $(NOT_OURS) \
-	  --add-location=file
+	  --add-location=file --no-obsolete
 	$(DEV_ENV) $(BIN)/python manage.py makemessages -d djangojs $(addprefix -l ,$(LOCALES)) \
-	  $(NOT_OURS) --add-location=file
+	  $(NOT_OURS) --add-location=file --no-obsolete
 
 # axe-core for the accessibility tests (npm, no build step); skipped where npm is missing.
 node_modules/.installed: package.json package-lock.json
@@ -81,7 +81,7 @@ test: lint node_modules/.installed translations
 	$(BIN)/pytest
 
 # Screenshots of the main pages at desktop and phone widths, for the README.
-screenshots: $(VENV)/.dev node_modules/.installed
+screenshots: $(VENV)/.dev node_modules/.installed translations
 	SGID_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/browser/test_accessibility.py
 
 # The benchmark (PostgreSQL and Redis on 127.0.0.1): prints its figures, writes BENCHMARKS.md.

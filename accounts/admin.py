@@ -30,6 +30,9 @@ SHORT_TIME = "%Y-%m-%d %H:%M"
 # The admin's models fit in its header's breadcrumbs; the side panel listing them again would
 # take a quarter of a 1280 px screen from the lists.
 admin.site.enable_nav_sidebar = False
+# The admin says whose it is, in the reader's language (not "Django administration").
+admin.site.site_header = _("sgID demo service: administration")
+admin.site.site_title = _("sgID demo service admin")
 
 
 def short_time(value: datetime | None) -> str:

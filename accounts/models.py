@@ -55,12 +55,15 @@ class UserSession(models.Model):
     logout. It holds only the session's key.
     """
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sgid_sessions")
-    session_key = models.CharField(max_length=40, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="sgid_sessions"
+    )
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("user session")
+        verbose_name_plural = _("user sessions")
 
     def __str__(self) -> str:
         return f"session of user {self.user_id}"
@@ -76,11 +79,12 @@ class UsedState(models.Model):
     lifetime briefly and are purged (`accounts/maintenance.py`).
     """
 
-    state_hash = models.CharField(max_length=64, primary_key=True)
-    used_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    state_hash = models.CharField(_("state (hashed)"), max_length=64, primary_key=True)
+    used_at = models.DateTimeField(_("used at"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("used login state")
+        verbose_name_plural = _("used login states")
 
     def __str__(self) -> str:
         used_at = timezone.localtime(self.used_at)
@@ -102,7 +106,12 @@ class LoginEvent(models.Model):
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     user = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="login_events"
+        User,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="login_events",
     )
     request_id = models.CharField(_("request id"), max_length=64, db_index=True)
     # The network, not the address: /24 for IPv4, /48 for IPv6.
@@ -111,6 +120,7 @@ class LoginEvent(models.Model):
 
     class Meta:
         verbose_name = _("login event")
+        verbose_name_plural = _("login events")
         ordering = ("-created_at",)
 
     def __str__(self) -> str:

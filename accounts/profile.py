@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from .sgid.catalog import (
     NA_TEXT,
@@ -81,7 +81,7 @@ def format_date(value: str) -> str:
         return date_format(dt.date(date.year, date.month, date.day), "DATE_FORMAT")
     if date.month is not None:
         return date_format(dt.date(date.year, date.month, 1), "YEAR_MONTH_FORMAT")
-    return str(date.year)
+    return pgettext("a year on its own, as a date", "%(year)s") % {"year": date.year}
 
 
 def _humanise(key: str) -> str:
@@ -97,13 +97,14 @@ def _not_available() -> str:
     return gettext("Not available")
 
 
-def _readable_text(kind: Kind, text: str) -> str:
+def _readable_text(kind: Kind, text: str, words: Mapping[str, str] | None = None) -> str:
     if kind is Kind.NRIC:
         return mask_nric(text)
     if kind is Kind.DATE:
         return format_date(text)
     if kind is Kind.CODE:
-        return readable_code(text)
+        # A code of a closed set in the reader's language; any other code as sgID wrote it.
+        return gettext(words[text]) if words and text in words else readable_code(text)
     if kind is Kind.COUNTRY:
         return readable_country(text)
     return text
@@ -127,7 +128,7 @@ def _record_value(key: str, value: Any, depth: int = 0) -> str:
     text = str(value)
     known = record_key(key)
     if known is not None:
-        return _readable_text(known.kind, text)
+        return _readable_text(known.kind, text, known.words)
     # An unknown key: a date is still a date ("issue_date": "2020-01-31").
     if "date" in snake_case(key) or (len(text) == 10 and parse_date(text)):
         return format_date(text)
@@ -186,7 +187,8 @@ def display_field(scope: str, raw: str) -> DisplayField:
     if kind is Kind.ADDRESS or "\n" in text:
         lines = tuple(line for line in text.splitlines() if line.strip())
         return DisplayField(scope, label, "lines", lines=lines)
-    return DisplayField(scope, label, "text", text=_readable_text(kind, text))
+    words = known.words if known else None
+    return DisplayField(scope, label, "text", text=_readable_text(kind, text, words))
 
 
 def display_fields(data: Mapping[str, str]) -> list[DisplayField]:

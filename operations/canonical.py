@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .responses import json_error, wants_json
@@ -48,8 +49,9 @@ def wrong_address(request: HttpRequest, origin: str) -> HttpResponse:
         return json_error("wrong_address", message, status=400)
     # Standalone, like the outage page: no session or user is loaded for a request refused here.
     body = format_html(
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{}</title></head>'
+        '<!DOCTYPE html>\n<html lang="{}"><head><meta charset="utf-8"><title>{}</title></head>'
         '<body><main><h1>{}</h1><p>{}</p><p><a href="{}/">{}</a></p></main></body></html>\n',
+        get_language(),
         _("Use the address the server printed"),
         _("Use the address the server printed"),
         message,

@@ -70,21 +70,27 @@ def check_trusted_proxies(
 def check_compiled_translations(
     app_configs: Sequence[Any] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:
-    """A language whose catalog was never compiled shows its pages in English, silently."""
-    missing = [
-        code
-        for code, _name in settings.LANGUAGES
-        if code != SOURCE_LANGUAGE
-        and not any(
-            (Path(folder) / to_locale(code) / "LC_MESSAGES" / "django.mo").is_file()
-            for folder in settings.LOCALE_PATHS
-        )
-    ]
+    """A language whose catalogs were never built, or were built before their last change, shows
+    pages (or the SPA, or new strings) in English, silently."""
+    site_locale = Path(settings.LOCALE_PATHS[0])
+    missing = []
+    for code, _name in settings.LANGUAGES:
+        if code == SOURCE_LANGUAGE:
+            continue
+        for domain in ("django", "djangojs"):
+            source = site_locale / to_locale(code) / "LC_MESSAGES" / f"{domain}.po"
+            built = source.with_suffix(".mo")
+            if not built.is_file() or built.stat().st_mtime < source.stat().st_mtime:
+                missing.append(code)
+                break
     if not missing:
         return []
     return [
         Warning(
-            _("The translations for %(languages)s are not compiled: those pages show in English.")
+            _(
+                "The translations for %(languages)s are not built, or older than their "
+                "catalogs: those pages show in English."
+            )
             % {"languages": ", ".join(missing)},
             hint=_(
                 "Run manage.py compilemessages (it needs GNU gettext) before starting the site."

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import include, path
-from django.views.decorators.vary import vary_on_cookie
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
@@ -16,8 +15,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever a page links; the site's icon is static/favicon.svg.
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg")),
     # gettext() for every page's scripts (the SPA's), from the same translations as the templates.
-    # Its language follows the cookie the chooser sets, so a cache must tell cookies apart.
-    path("jsi18n/", vary_on_cookie(JavaScriptCatalog.as_view()), name="javascript-catalog"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # Django's set_language (POST language, next): the header's language chooser.
     path("i18n/", include("django.conf.urls.i18n")),
 ]

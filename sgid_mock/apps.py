@@ -9,13 +9,14 @@ from __future__ import annotations
 from django.apps import AppConfig
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 from sgid_mock import keys
 
 
 class SgidMockConfig(AppConfig):
     name = "sgid_mock"
-    verbose_name = "sgID development provider"
+    verbose_name = _("sgID development provider")
 
     def ready(self) -> None:
         # The test suite runs with DEBUG off on purpose and sets this in its settings module;

@@ -92,10 +92,13 @@ MIDDLEWARE = [
     # Development only (CANONICAL_ORIGIN): one address, so a login's cookie comes back with it.
     "operations.canonical.CanonicalOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     # The language of every page: the language cookie (the header's chooser), else the browser's
-    # Accept-Language, else LANGUAGE_CODE. Where Django's documentation puts it.
+    # Accept-Language, else LANGUAGE_CODE (what the middleware above answer, a redirect or a
+    # refused host, comes in LANGUAGE_CODE: operations/languages.py). After WhiteNoise, so static
+    # files vary on nothing; Django 5 keeps the choice in the cookie, so before the session.
     "django.middleware.locale.LocaleMiddleware",
+    "operations.languages.LanguageCookieVaryMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -39,6 +39,43 @@ class Kind(enum.Enum):
     RECORDS = "records"
 
 
+# The closed sets of codes sgID sends (Myinfo's code tables), as words a person reads, marked for
+# translation like the labels. A code not listed here (sgID may add one) is shown as sgID wrote
+# it, in sentence case; so are the open sets (race, dialect, nationality, occupation, countries),
+# whose names are sgID's.
+SEX: Final = {"MALE": _("Male"), "FEMALE": _("Female"), "UNKNOWN": _("Unknown")}
+MARITAL_STATUS: Final = {
+    "SINGLE": _("Single"),
+    "MARRIED": _("Married"),
+    "WIDOWED": _("Widowed"),
+    "DIVORCED": _("Divorced"),
+}
+RESIDENTIAL_STATUS: Final = {
+    "CITIZEN": _("Citizen"),
+    "PR": _("Permanent resident"),
+    "ALIEN": _("Foreigner"),
+    "UNKNOWN": _("Unknown"),
+}
+LIFE_STATUS: Final = {"ALIVE": _("Alive"), "DECEASED": _("Deceased")}
+HDB_TYPE: Final = {
+    "1-ROOM FLAT (HDB)": _("1-room flat (HDB)"),
+    "2-ROOM FLAT (HDB)": _("2-room flat (HDB)"),
+    "3-ROOM FLAT (HDB)": _("3-room flat (HDB)"),
+    "4-ROOM FLAT (HDB)": _("4-room flat (HDB)"),
+    "5-ROOM FLAT (HDB)": _("5-room flat (HDB)"),
+    "EXECUTIVE FLAT (HDB)": _("Executive flat (HDB)"),
+    "STUDIO APARTMENT (HDB)": _("Studio apartment (HDB)"),
+}
+HOUSING_TYPE: Final = {
+    "DETACHED HOUSE": _("Detached house"),
+    "SEMI-DETACHED HOUSE": _("Semi-detached house"),
+    "TERRACE HOUSE": _("Terrace house"),
+    "CONDOMINIUM": _("Condominium"),
+    "EXECUTIVE CONDOMINIUM": _("Executive condominium"),
+    "APARTMENT": _("Apartment"),
+}
+
+
 @dataclass(frozen=True)
 class Scope:
     label: str
@@ -47,6 +84,8 @@ class Scope:
     partial_dates: bool = False
     # For records: what one record is called, numbered ("Child 2").
     record_title: str = ""
+    # For codes of a closed set: each code's words (SEX, ...).
+    words: Mapping[str, str] | None = None
 
 
 class NotAvailable(enum.Enum):
@@ -64,21 +103,21 @@ SCOPES: Final[dict[str, Scope]] = {
     # Both NRICs and FINs (a foreigner's number) come under this one scope.
     "myinfo.nric_number": Scope(_("NRIC/FIN number"), Kind.NRIC),
     "myinfo.date_of_birth": Scope(_("Date of birth"), Kind.DATE, partial_dates=True),
-    "myinfo.sex": Scope(_("Sex"), Kind.CODE),
+    "myinfo.sex": Scope(_("Sex"), Kind.CODE, words=SEX),
     "myinfo.race": Scope(_("Race"), Kind.CODE),
     "myinfo.dialect": Scope(_("Dialect"), Kind.CODE),
     "myinfo.nationality": Scope(_("Nationality"), Kind.CODE),
     "myinfo.birth_country": Scope(_("Country of birth"), Kind.COUNTRY),
-    "myinfo.residentialstatus": Scope(_("Residential status"), Kind.CODE),
+    "myinfo.residentialstatus": Scope(_("Residential status"), Kind.CODE, words=RESIDENTIAL_STATUS),
     "myinfo.passport_number": Scope(_("Passport number")),
     "myinfo.passport_expiry_date": Scope(_("Passport expiry date"), Kind.DATE),
     "myinfo.email": Scope(_("Email")),
     "myinfo.mobile_number": Scope(_("Mobile number")),
     "myinfo.mobile_number_with_country_code": Scope(_("Mobile number (with country code)")),
     "myinfo.registered_address": Scope(_("Registered address"), Kind.ADDRESS),
-    "myinfo.housingtype": Scope(_("Housing type"), Kind.CODE),
-    "myinfo.hdbtype": Scope(_("HDB flat type"), Kind.CODE),
-    "myinfo.marital_status": Scope(_("Marital status"), Kind.CODE),
+    "myinfo.housingtype": Scope(_("Housing type"), Kind.CODE, words=HOUSING_TYPE),
+    "myinfo.hdbtype": Scope(_("HDB flat type"), Kind.CODE, words=HDB_TYPE),
+    "myinfo.marital_status": Scope(_("Marital status"), Kind.CODE, words=MARITAL_STATUS),
     "myinfo.marriage_date": Scope(_("Date of marriage"), Kind.DATE, partial_dates=True),
     "myinfo.country_of_marriage": Scope(_("Country of marriage"), Kind.COUNTRY),
     "myinfo.marriage_certificate_number": Scope(_("Marriage certificate number")),
@@ -111,6 +150,7 @@ RECORD_TITLE: Final = _("Record %(number)s")
 class RecordKey:
     label: str
     kind: Kind = Kind.TEXT
+    words: Mapping[str, str] | None = None
 
 
 # The keys inside records, as MockPass and OGP's apps (FormSG, Plumber) send them. Plumber reads
@@ -122,12 +162,12 @@ RECORD_KEYS: Final[dict[str, RecordKey]] = {
     "nric": RecordKey(_("NRIC number"), Kind.NRIC),
     "date_of_birth": RecordKey(_("Date of birth"), Kind.DATE),
     "time_of_birth": RecordKey(_("Time of birth")),
-    "sex": RecordKey(_("Sex"), Kind.CODE),
+    "sex": RecordKey(_("Sex"), Kind.CODE, words=SEX),
     "race": RecordKey(_("Race"), Kind.CODE),
     "secondary_race": RecordKey(_("Secondary race"), Kind.CODE),
     "dialect": RecordKey(_("Dialect"), Kind.CODE),
-    "life_status": RecordKey(_("Life status"), Kind.CODE),
-    "residential_status": RecordKey(_("Residential status"), Kind.CODE),
+    "life_status": RecordKey(_("Life status"), Kind.CODE, words=LIFE_STATUS),
+    "residential_status": RecordKey(_("Residential status"), Kind.CODE, words=RESIDENTIAL_STATUS),
     "nationality": RecordKey(_("Nationality"), Kind.CODE),
     "hanyupinyin_name": RecordKey(_("Hanyu Pinyin name")),
     "alias_name": RecordKey(_("Alias")),

@@ -104,8 +104,7 @@ export function actingAs(employment) {
     h("span", { class: "acting-as-label" }, gettext("Acting as")), " ",
     h("span", { class: "acting-as-role" }, role),
     employment.choices.length > 1
-      ? h("a", { href: "#/employment" }, gettext("Change"),
-        h("span", { class: "visually-hidden" }, " " + gettext("employment")))
+      ? h("a", { href: "#/employment", "aria-label": gettext("Change employment") }, gettext("Change"))
       : null);
 }
 

@@ -8,6 +8,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from accounts.profile import api_data, display_field, display_fields, format_date, mask_nric
 from tests.support.signin import sign_in
@@ -68,7 +70,9 @@ def test_the_nric_scope_is_labelled_nric_or_fin_and_masked(nric):
     ("scope", "raw", "shown"),
     [
         ("myinfo.sex", "FEMALE", "Female"),
-        ("myinfo.residentialstatus", "PR", "PR"),
+        ("myinfo.residentialstatus", "PR", "Permanent resident"),
+        # A code sgID may add to a closed set: as sgID wrote it, in sentence case.
+        ("myinfo.marital_status", "CIVIL UNION", "Civil union"),
         ("myinfo.nationality", "SINGAPORE CITIZEN", "Singapore citizen"),
         ("myinfo.hdbtype", "4-ROOM FLAT (HDB)", "4-room flat (HDB)"),
         ("myinfo.marital_status", "WIDOWED", "Widowed"),
@@ -449,3 +453,26 @@ def test_the_profile_page_shows_records_as_labelled_cards(client, fake_sgid):
     assert "<dt>COE expiry date</dt><dd>31 May 2031</dd>" in page
     assert "<dt>Date of marriage</dt>" in page
     assert "May 1994" in page
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_a_closed_set_s_codes_read_in_the_reader_s_language_and_sgid_s_words_stay(language):
+    """FEMALE, WIDOWED, 4-ROOM FLAT (HDB) are codes of closed sets: words in the reader's
+    language. CHINESE (race) names one of an open set: sgID's word, as sent. A year alone is
+    written as the language writes a year."""
+    with translation.override(language):
+        shown = {
+            scope: display_field(scope, raw).text
+            for scope, raw in [
+                ("myinfo.sex", "FEMALE"),
+                ("myinfo.marital_status", "WIDOWED"),
+                ("myinfo.hdbtype", "4-ROOM FLAT (HDB)"),
+                ("myinfo.race", "CHINESE"),
+            ]
+        }
+        words = [translation.gettext(w) for w in ("Female", "Widowed", "4-room flat (HDB)")]
+        year = format_date("1990")
+    assert [shown["myinfo.sex"], shown["myinfo.marital_status"], shown["myinfo.hdbtype"]] == words
+    assert language == "en" or words[:2] != ["Female", "Widowed"]
+    assert shown["myinfo.race"] == "Chinese"
+    assert year == ("1990年" if language == "zh-hans" else "1990")

@@ -52,12 +52,20 @@ def test_addresses_networks_and_a_star_pass(settings):
     assert ids(check_trusted_proxies()) == set()
 
 
-def test_a_language_whose_catalog_was_never_built_is_named(settings, tmp_path):
-    """Without its .mo a language's pages come in English, silently: the check says which."""
+def test_a_language_whose_catalogs_are_not_built_or_stale_is_named(settings, tmp_path):
+    """Without its .mo files (the pages' or the SPA's) a language comes in English, silently;
+    with one older than its .po, new strings do: the check says which."""
     settings.LOCALE_PATHS = [tmp_path]
-    built = tmp_path / "zh_Hans" / "LC_MESSAGES"
-    built.mkdir(parents=True)
-    (built / "django.mo").write_bytes(b"")
+    for language in ("ms", "zh_Hans", "ta"):
+        folder = tmp_path / language / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        for domain in ("django", "djangojs"):
+            (folder / f"{domain}.po").write_text("")
+            (folder / f"{domain}.mo").write_bytes(b"")
+    assert check_compiled_translations() == []
+    (tmp_path / "ms" / "LC_MESSAGES" / "djangojs.mo").unlink()
+    stale = tmp_path / "ta" / "LC_MESSAGES" / "django.mo"
+    os.utime(stale, (stale.stat().st_mtime - 60,) * 2)
     (warning,) = check_compiled_translations()
     assert warning.id == "operations.W001"
     assert "ms, ta" in warning.msg

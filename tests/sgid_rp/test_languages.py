@@ -169,6 +169,7 @@ def test_the_admin_pages_are_in_the_chosen_language(client, django_user_model, c
     admin = django_user_model.objects.create_superuser("root-admin", "a@example.gov.sg", "pw")
     LoginEvent.objects.create(outcome="cancelled", request_id="req-0123456789")
     client.force_login(admin)
+    walk.look("admin index", client.get("/admin/"), "sgID demo service: administration")
     summary = client.get("/admin/accounts/loginevent/summary/")
     walk.look("admin summary", summary, "Totals by outcome")
     events_page = client.get("/admin/accounts/loginevent/")
@@ -225,8 +226,24 @@ def test_the_chooser_writes_nothing_of_the_address_into_the_page(client, setting
     refused = client.get("/auth/callback", {"code": "the-code-0123", "state": "s"})
     assert refused.status_code == 429
     assert b"the-code-0123" not in refused.content
-    # Without a Referer (the callback sends none), the chooser leads home, in the language chosen.
-    chosen = press(client, refused.content.decode(), "Bahasa Melayu", page_url="/auth/callback")
+
+
+def test_the_callback_s_own_page_has_no_chooser_a_browser_could_not_send(client, settings):
+    """The callback's answers go with no referrer (the code is in their address), so a browser
+    posts a form on them with `Origin: null`, which CSRF refuses: no chooser there, and the
+    page is still in the person's language."""
+    settings.RATE_LIMIT_CALLBACK = "1/m"
+    client.cookies[COOKIE] = "ta"
+    client.get("/auth/callback", {"code": "c", "state": "s"})
+    refused = client.get("/auth/callback", {"code": "c", "state": "s"})
+    assert refused.status_code == 429
+    assert refused["Referrer-Policy"] == "no-referrer"
+    page = refused.content.decode()
+    assert chooser_buttons(page) == []
+    assert '<html lang="ta">' in page
+    # Everywhere else, without a Referer (a browser that sends none), the chooser leads home.
+    home = client.get("/").content.decode()
+    chosen = press(client, home, "Bahasa Melayu", page_url="/")
     assert chosen["Location"] == "/"
     assert chosen.cookies[COOKIE].value == "ms"
 
@@ -244,7 +261,9 @@ def test_the_chooser_never_sends_a_person_to_another_site(client):
 
 
 def test_a_language_the_site_does_not_have_changes_nothing(client):
-    """French: Django has a catalog for it (so set_language takes it), the site does not."""
+    """A code no catalog has is refused by set_language (the choice stays). French, which
+    Django has a catalog for, set_language takes as it ships, but the site does not offer it:
+    its pages come in the default language, never in French."""
     token = client.get("/api/csrf").json()["csrfToken"]
     client.cookies[COOKIE] = "ms"
     answer = client.post("/i18n/setlang/", {"language": "xx", "next": "/"}, HTTP_X_CSRFTOKEN=token)
@@ -272,11 +291,35 @@ def test_a_first_visit_follows_the_browser_s_accept_language(client, accept_lang
     assert "Accept-Language" in response["Vary"]
 
 
-@pytest.mark.parametrize("path", ["/", "/auth/login", "/app/", "/jsi18n/", "/no-such-page"])
+@pytest.mark.parametrize(
+    "path", ["/", "/auth/login", "/app/", "/jsi18n/", "/no-such-page", "/api/nothing", "/livez"]
+)
 def test_an_answer_in_a_language_tells_caches_what_chose_it(client, path):
     vary = client.get(path)["Vary"]
     assert "Accept-Language" in vary
     assert "Cookie" in vary
+
+
+def test_a_refused_host_is_not_answered_in_the_last_visitor_s_language(client, settings):
+    """gunicorn's threads serve one visitor after another: an answer made before the language
+    middleware (a host name not allowed) comes in the site's language, not the previous
+    visitor's."""
+    settings.SECURE_SSL_REDIRECT = True
+    client.cookies[COOKIE] = "ta"
+    assert '<html lang="ta">' in client.get("/", secure=True).content.decode()
+    stranger = Client()
+    refused = stranger.get("/", HTTP_HOST="evil.example", HTTP_ACCEPT_LANGUAGE="ms")
+    assert refused.status_code == 400
+    assert '<html lang="en">' in refused.content.decode()
+
+
+def test_static_files_vary_on_nothing_a_language_could_choose(client):
+    """The language middleware comes after WhiteNoise: a stylesheet is the same for everyone,
+    and a shared cache keeps one copy."""
+    response = client.get("/static/css/site.css")
+    assert response.status_code == 200
+    assert "Vary" not in response or "Accept-Language" not in response["Vary"]
+    assert "Vary" not in response or "Cookie" not in response["Vary"]
 
 
 def test_a_chosen_language_wins_over_the_browser_s(client):

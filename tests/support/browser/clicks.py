@@ -142,8 +142,9 @@ class Prober:
                 except TimeoutError:
                     pass  # the browser's own validation kept the form from being sent
 
-            # A language button brings the same page back, with whatever status is its design.
-            same_page = re.compile(re.escape(urlsplit(here).path) + r"(\?|$)")
+            # A language button brings the same page back, with whatever status is its design
+            # (only that page's: an answer of set_language's own, a 403, is still a finding).
+            same_page = re.compile("^" + re.escape(here.split("?")[0]) + r"(\?|$)")
             allowed = same_page if control["language"] else expect.get(label)
             self._act(name, f"button {label!r} at {width}px", press, allowed)
         self.tab.set_viewport_size({"width": self.click_widths[0], "height": 800})
