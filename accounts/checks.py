@@ -40,6 +40,18 @@ def check_client_settings(app_configs: Sequence[Any] | None = None, **kwargs: An
     return errors
 
 
+def _unusable_key(
+    message: str, hint: str, variable: str, error: ConfigurationError, check_id: str
+) -> CheckMessage:
+    """E003 and E015: a key that cannot be used, in `message` and `hint` naming %(variable)s.
+    The reason comes from the plain-Python key reader, in English."""
+    return Error(
+        message % {"variable": variable, "reason": error.reason},
+        hint=hint % {"variable": variable},
+        id=check_id,
+    )
+
+
 def check_private_key(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> CheckResult:
     pem = settings.SGID_PRIVATE_KEY
     path = settings.SGID_PRIVATE_KEY_FILE
@@ -59,15 +71,15 @@ def check_private_key(app_configs: Sequence[Any] | None = None, **kwargs: Any) -
         read_private_key(pem=pem, path=path)
     except ConfigurationError as exc:
         return [
-            Error(
-                _("The sgID private key in %(variable)s is unusable: %(reason)s.")
-                % {"variable": variable, "reason": exc.reason},
-                hint=_(
+            _unusable_key(
+                _("The sgID private key in %(variable)s is unusable: %(reason)s."),
+                _(
                     "Set %(variable)s to an unencrypted RSA private key of at least 2048 bits, "
                     "PEM in PKCS#8 or PKCS#1 form."
-                )
-                % {"variable": variable},
-                id="accounts.E003",
+                ),
+                variable,
+                exc,
+                "accounts.E003",
             )
         ]
     return []
@@ -84,15 +96,15 @@ def check_next_private_key(app_configs: Sequence[Any] | None = None, **kwargs: A
         next_key = read_private_key(pem=pem, path=path)
     except ConfigurationError as exc:
         return [
-            Error(
-                _("The next sgID private key in %(variable)s is unusable: %(reason)s.")
-                % {"variable": variable, "reason": exc.reason},
-                hint=_(
+            _unusable_key(
+                _("The next sgID private key in %(variable)s is unusable: %(reason)s."),
+                _(
                     "Set %(variable)s to an unencrypted RSA private key of at least 2048 bits "
                     "(PEM, PKCS#8 or PKCS#1), such as one manage.py sgid_keygen wrote, or unset it."
-                )
-                % {"variable": variable},
-                id="accounts.E015",
+                ),
+                variable,
+                exc,
+                "accounts.E015",
             )
         ]
     try:

@@ -55,20 +55,25 @@ def test_no_private_key(production):
     assert "SGID_PRIVATE_KEY_FILE" in result[0][2]
 
 
+UNUSABLE_KEYS = [
+    (lambda: "garbage", "not PEM"),
+    (lambda: m.pem(m.ec_key()), "not an RSA key"),
+    (lambda: m.pem(m.rsa_key("small", bits=1024)), "1024 bits"),
+]
+
+
 @pytest.mark.parametrize(
-    ("pem", "words"),
-    [
-        (lambda: "garbage", "not PEM"),
-        (lambda: m.pem(m.ec_key()), "not an RSA key"),
-        (lambda: m.pem(m.rsa_key("small", bits=1024)), "1024 bits"),
-    ],
+    ("setting", "check_id"),
+    [("SGID_PRIVATE_KEY", "accounts.E003"), ("SGID_PRIVATE_KEY_NEXT", "accounts.E015")],
 )
-def test_unusable_private_key(production, pem, words):
-    production.SGID_PRIVATE_KEY = pem()
+@pytest.mark.parametrize(("pem", "words"), UNUSABLE_KEYS)
+def test_an_unusable_key_is_an_error_naming_it(production, setting, check_id, pem, words):
+    setattr(production, setting, pem())
     result = messages()
-    assert ids(result) == {"accounts.E003"}
+    assert ids(result) == {check_id}
     assert words in result[0][1]
-    assert "SGID_PRIVATE_KEY" in result[0][1]
+    assert f"in {setting} is unusable" in result[0][1]
+    assert f"Set {setting} to" in result[0][2]
 
 
 def test_unreadable_private_key_file(production, tmp_path):
@@ -90,23 +95,6 @@ def test_a_next_key_beside_the_current_one_passes(production, tmp_path):
     key_file.write_text(m.pem(m.rsa_key("client-next")))
     production.SGID_PRIVATE_KEY_NEXT_FILE = str(key_file)
     assert messages() == []
-
-
-@pytest.mark.parametrize(
-    ("pem", "words"),
-    [
-        (lambda: "garbage", "not PEM"),
-        (lambda: m.pem(m.ec_key()), "not an RSA key"),
-        (lambda: m.pem(m.rsa_key("small", bits=1024)), "1024 bits"),
-    ],
-)
-def test_an_unusable_next_key_is_an_error_naming_it(production, pem, words):
-    production.SGID_PRIVATE_KEY_NEXT = pem()
-    result = messages()
-    assert ids(result) == {"accounts.E015"}
-    assert words in result[0][1]
-    assert "SGID_PRIVATE_KEY_NEXT" in result[0][1]
-    assert "SGID_PRIVATE_KEY_NEXT" in result[0][2]
 
 
 def test_an_unreadable_next_key_file_is_an_error_naming_it(production, tmp_path):

@@ -26,9 +26,9 @@ from tests.support.browser.journeys import (
     decide_at_dev_sgid,
     persona_with_employments,
     sign_in,
-    words,
 )
 from tests.support.browser.overflow import overflowing
+from tests.support.words import words
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -23,8 +23,8 @@ from tests.support.browser.journeys import (
     persona_with_employments,
     to_consent,
     to_dev_sgid,
-    words,
 )
+from tests.support.words import words
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

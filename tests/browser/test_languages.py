@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_keyboard import tab_to
-from tests.support.browser.journeys import decide_at_dev_sgid, words
+from tests.support.browser.journeys import decide_at_dev_sgid
+from tests.support.words import words
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,6 +59,12 @@ def test_the_chooser_switches_and_the_language_lasts_through_a_login(page, site)
     expect(page.get_by_role("heading", name=zh("The data you shared"))).to_be_visible()
     assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", page.locator("dl.profile").inner_text())
     expect(page.get_by_role("banner").get_by_role("button", name=zh("Log out"))).to_be_visible()
+    # Back, and a reload: the page comes again in the language chosen, not the one it had.
+    page.go_back()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    page.reload()
+    expect(page.get_by_role("heading", name=zh("The data you shared"))).to_be_visible()
+    page.go_forward()
 
     # Logged out and back in: the choice stays.
     page.get_by_role("banner").get_by_role("button", name=zh("Log out")).click()

@@ -21,6 +21,7 @@ from django.utils import translation
 from accounts.models import LoginEvent
 from tests.support.forms import find_button, press
 from tests.support.signin import start_login
+from tests.support.words import words
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +36,7 @@ ENGLISH_RUN = re.compile(r"\b[a-z]{2,}(?:[ ,'][a-z]{2,}){2,}\b")
 
 
 def t(code: str, msgid: str, **values: object) -> str:
-    with translation.override(code):
-        text = translation.gettext(msgid)
-    return text % values if values else text
+    return words(code)(msgid, **values)
 
 
 def visible_text(page: str) -> str:

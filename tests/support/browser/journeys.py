@@ -5,22 +5,11 @@ site's own catalogs, so a step reads the page as a person choosing that language
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
-from django.utils import translation
 from playwright.sync_api import expect
 
-
-def words(language: str) -> Callable[..., str]:
-    """The site's text for an English msgid in `language`: `t("Continue as %(name)s", name=...)`."""
-
-    def translate(msgid: str, **values: object) -> str:
-        with translation.override(language):
-            text = translation.gettext(msgid)
-        return text % values if values else text
-
-    return translate
+from tests.support.words import words
 
 
 def decide_at_dev_sgid(
